@@ -1,0 +1,212 @@
+"""Load stage: cases/*.yaml -> Case, with the line of every field kept for messages."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import did_you_mean
+from .errors import Problems
+from .model import Addressee, Case, Solidarity
+from .project import Project, inside
+from .yamlload import LineDict, load_yaml
+
+TRANSLATED = ("country", "theme", "headline", "story", "ask")
+CASE_KEYS = ("id", "name", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity", "petition_url")
+REQUIRED = ("id", "name", *TRANSLATED, "addressee", "petition_url")
+ADDRESSEE_KEYS = ("name", "title", "address", "salutation", "email")
+SOLIDARITY_KEYS = ("address", "note")
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def nfc(text: str) -> str:
+    """Normalise to NFC: decomposed accents (NFD) would be drawn misplaced."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+class _CaseReader:
+    def __init__(self, problems: Problems, file: Path) -> None:
+        self.p, self.file = problems, file
+
+    def error(self, data: LineDict, key: str, field: str, message: str) -> None:
+        line = getattr(data, "lines", {}).get(key, getattr(data, "line", 0))
+        self.p.add(message, self.file, line, field)
+
+    def check_keys(self, data: LineDict, allowed: tuple[str, ...], prefix: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(data, key, f"{prefix}{key}",
+                           f"unknown field '{key}'{did_you_mean(str(key), allowed)}")
+
+    def text(self, data: LineDict, key: str, field: str, required: bool = True) -> str:
+        if key not in data or data[key] is None:
+            if required:
+                self.error(data, key, field, f"missing; add '{key}: ...'")
+            return ""
+        value = data[key]
+        if isinstance(value, str):
+            return nfc(value)
+        self.error(data, key, field, f"must be a text, but YAML read {_yaml_kind(value)}; put it in quotes")
+        return ""
+
+    def translations(self, data: LineDict, key: str, field: str, required: bool = True) -> dict[str, str]:
+        if key not in data or data[key] is None:
+            if required:
+                self.error(data, key, field, f"missing; add '{key}: {{fr: ..., en: ..., lb: ...}}'")
+            return {}
+        value = data[key]
+        if not isinstance(value, dict):
+            self.error(data, key, field, f"must map each language to its text, e.g. {{fr: ..., en: ...}}, "
+                       f"not {_yaml_kind(value)}")
+            return {}
+        out = {}
+        for lang, text in value.items():
+            if not isinstance(lang, str):
+                self.error(value, lang, f"{field}.{lang}", "language codes must be texts like fr, en, lb")
+            elif isinstance(text, str):
+                if text.strip():
+                    out[lang] = nfc(text)
+            elif text is not None:
+                self.error(value, lang, f"{field}.{lang}",
+                           f"must be a text, but YAML read {_yaml_kind(text)}; put it in quotes")
+        return out
+
+    def lines(self, data: LineDict, key: str, field: str, required: bool = True) -> tuple[str, ...]:
+        if key not in data or data[key] is None:
+            if required:
+                self.error(data, key, field, f"missing; add '{key}: [\"line 1\", \"line 2\"]'")
+            return ()
+        value = data[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(data, key, field, "must be a list of address lines in quotes")
+            return ()
+        return tuple(nfc(v) for v in value if v.strip())
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__ + f" ({value})"
+
+
+def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
+    data = load_yaml(file, problems)
+    if data is None and not problems.errors:
+        problems.add("is empty; a case file needs id, name, country, ... (see 'w4r-kit init')", file)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(f"must be a mapping of fields (id: ..., name: ...), not {_yaml_kind(data)}", file, 1)
+        return None
+    before = len(problems.errors)
+    r = _CaseReader(problems, file)
+    r.check_keys(data, CASE_KEYS, "")
+    case_id = r.text(data, "id", "id")
+    if case_id and case_id != file.stem:
+        r.error(data, "id", "id", f"'{case_id}' differs from the file name; rename the file to {case_id}.yaml "
+                "or set id: " + file.stem)
+    if case_id and not _ID.match(case_id):
+        r.error(data, "id", "id", f"'{case_id}' must be a slug: lowercase letters, digits and '-'")
+    name = r.text(data, "name", "name")
+    texts = {key: r.translations(data, key, key) for key in TRANSLATED}
+
+    addressee = None
+    raw = data.get("addressee")
+    if raw is None:
+        r.error(data, "addressee", "addressee", "missing; add the official the letters go to (name, title, address, salutation)")
+    elif not isinstance(raw, dict):
+        r.error(data, "addressee", "addressee", "must be a mapping with name, title, address and salutation")
+    else:
+        r.check_keys(raw, ADDRESSEE_KEYS, "addressee.")
+        addressee = Addressee(name=r.text(raw, "name", "addressee.name"),
+                              title=r.translations(raw, "title", "addressee.title"),
+                              address=r.lines(raw, "address", "addressee.address"),
+                              salutation=r.translations(raw, "salutation", "addressee.salutation"),
+                              email=r.text(raw, "email", "addressee.email", required=False))
+
+    solidarity = None
+    raw = data.get("solidarity")
+    if raw is not None:
+        if not isinstance(raw, dict):
+            r.error(data, "solidarity", "solidarity", "must be a mapping with address and note")
+        else:
+            r.check_keys(raw, SOLIDARITY_KEYS, "solidarity.")
+            solidarity = Solidarity(address=r.lines(raw, "address", "solidarity.address"),
+                                    note=r.translations(raw, "note", "solidarity.note", required=False))
+
+    url = r.text(data, "petition_url", "petition_url")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            r.error(data, "petition_url", "petition_url",
+                    f"'{url}' is not a web address; it must start with https:// (or http://)")
+        elif any(ch.isspace() for ch in url):
+            r.error(data, "petition_url", "petition_url", "contains a space; encode it as %20")
+
+    photo = None
+    photo_value = r.text(data, "photo", "photo", required=False)
+    credit = r.text(data, "photo_credit", "photo_credit", required=False)
+    if photo_value:
+        photo, why = inside(project.root, file.parent, photo_value)
+        if photo is None:
+            r.error(data, "photo", "photo", why)
+        elif photo.suffix.lower() not in PHOTO_TYPES:
+            r.error(data, "photo", "photo", f"'{photo_value}' must be a JPEG or PNG image")
+            photo = None
+        if not credit:
+            r.error(data, "photo", "photo_credit", "a photo needs a credit; add photo_credit: \"© ...\"")
+
+    if len(problems.errors) > before or addressee is None:
+        return None
+    return Case(id=case_id, name=name, addressee=addressee, petition_url=url, photo=photo,
+                photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
+
+
+def _field_lines(data: LineDict) -> dict[str, int]:
+    out = {}
+    for key, line in data.lines.items():
+        out[str(key)] = line
+        value = data[key]
+        if isinstance(value, LineDict):
+            for sub, subline in value.lines.items():
+                out[f"{key}.{sub}"] = subline
+    return out
+
+
+def load_cases(project: Project, problems: Problems) -> list[Case]:
+    files = sorted(project.cases_dir.glob("*.yaml")) + sorted(project.cases_dir.glob("*.yml"))
+    if not files:
+        problems.add("no case files; add cases/<id>.yaml (see 'w4r-kit init' for an example)",
+                     project.cases_dir)
+    cases: list[Case] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        case = load_case(project, file, problems)
+        if case is None:
+            continue
+        if case.id in seen:
+            problems.add(f"two cases have the id '{case.id}' (also {problems.rel(seen[case.id])})",
+                         file, case.lines.get("id", 0), "id")
+            continue
+        seen[case.id] = file
+        cases.append(case)
+    return cases
+
+
+def missing_fields(case: Case, lang: str) -> list[str]:
+    """Translatable fields of `case` with no text in `lang` (empty: complete)."""
+    missing = [key for key in TRANSLATED if lang not in getattr(case, key)]
+    missing += [f"addressee.{key}" for key in ("title", "salutation") if lang not in getattr(case.addressee, key)]
+    if case.solidarity and case.solidarity.note and lang not in case.solidarity.note:
+        missing.append("solidarity.note")
+    return missing

@@ -1,0 +1,212 @@
+"""Command line: options in, one API call, one summary out.
+
+Heavy imports (reportlab, pypdf) happen inside the commands so `--help` is instant.
+Bad input (KitError) prints one line per problem on stderr and exits 1; usage
+errors exit 2; anything else is a bug, reported in one line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from .errors import KitError
+
+app = typer.Typer(
+    name="w4r-kit", add_completion=False, rich_markup_mode=None, no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Build the printable Write for Rights volunteer kit (case sheets, model letters, "
+         "writing paper, signature sheets with tracked QR codes) from plain files.")
+
+ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="The kit project folder (with kit.toml).",
+                                          file_okay=False)]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: PROJECT/dist).",
+                                                file_okay=False)]
+PaperOpt = Annotated[Optional[str], typer.Option("--paper", help="A4 or Letter (default: kit.toml [print] paper).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="Print this date (YYYY-MM-DD) on the model "
+                                                "letters instead of a blank date line.")]
+
+
+def _report(problems) -> None:
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """The one error boundary: bad input -> messages + exit 1; a bug -> one line + exit 1."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KitError as exc:
+            _report(exc.problems)
+            errors = sum(1 for p in exc.problems if not p.warning)
+            typer.echo(f"{errors} problem{'s' if errors != 1 else ''} found; nothing was written.", err=True)
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing was written.", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("W4R_KIT_DEBUG"):
+                raise
+            typer.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(set W4R_KIT_DEBUG=1 for the traceback, and please report it)", err=True)
+            raise typer.Exit(1) from None
+    return wrapper
+
+
+def _project(project: Path, out: Path | None):
+    from .project import Project
+    return Project.at(project, out)
+
+
+def _paper(value: str | None) -> str | None:
+    if value is None:
+        return None
+    for paper in ("A4", "Letter"):
+        if value.lower() == paper.lower():
+            return paper
+    raise typer.BadParameter(f"'{value}' is not a paper size; use A4 or Letter", param_hint="--paper")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD", param_hint="--date") from None
+
+
+def _summary(result) -> None:
+    for problem in result.warnings:
+        typer.echo(str(problem), err=True)
+    for path in result.files:
+        typer.echo(f"wrote {path} ({result.pages[path]} pages)")
+
+
+@app.callback()
+def main() -> None:
+    """Build the printable Write for Rights volunteer kit from plain files."""
+
+
+@app.command()
+@handle_errors
+def build(
+    project: ProjectOpt = Path("."),
+    out: OutOpt = None,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language to build; repeat for "
+                                                      "several (default: every campaign language).")] = None,
+    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for several.")] = None,
+    paper: PaperOpt = None,
+    date: DateOpt = None,
+    sheets: Annotated[int, typer.Option("--sheets", min=0, max=500, help="Signature sheets per case.")] = 1,
+    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Skip cases missing a "
+                                                   "translation (with a warning) instead of failing.")] = False,
+) -> None:
+    """Build one merged kit-LANG.pdf per language.
+
+    Example: w4r-kit build --project my-kit --lang fr --lang lb --paper A4
+    """
+    from .api import build_kit
+    from .assemble import Options
+    options = Options(paper=_paper(paper), date=_date(date), sheets=sheets)
+    _summary(build_kit(_project(project, out), lang, case, options, allow_incomplete))
+
+
+@app.command("case")
+@handle_errors
+def case_cmd(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="The case id (file name in cases/ without .yaml).")],
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the sheets.")],
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Group name printed on the signature "
+                                                 "sheets and used in their tracking codes.")] = None,
+    sheets: Annotated[int, typer.Option("--sheets", "-n", min=0, max=500, help="Number of signature sheets.")] = 1,
+    project: ProjectOpt = Path("."),
+    out: OutOpt = None,
+    paper: PaperOpt = None,
+    date: DateOpt = None,
+) -> None:
+    """Write ID-LANG.pdf: one case's sheet, letter, writing paper and signature sheets.
+
+    Example: w4r-kit case dang-dinh-bach --lang lb --group "Klass 5B" --sheets 3
+    """
+    from .api import build_case
+    from .assemble import Options
+    options = Options(paper=_paper(paper), date=_date(date), sheets=sheets, group=group)
+    _summary(build_case(_project(project, out), case_id, lang, options))
+
+
+@app.command()
+@handle_errors
+def validate(
+    project: ProjectOpt = Path("."),
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Check only this language.")] = None,
+    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Report missing translations "
+                                                   "as warnings.")] = False,
+) -> None:
+    """Check everything a build would use and list every problem as file:line: field: message.
+
+    Example: w4r-kit validate --project my-kit
+    """
+    from .api import check
+    kit = check(_project(project, None), lang, allow_incomplete)
+    _report(kit.warnings)
+    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(lang or kit.config.campaign.languages)}"
+               + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(project: ProjectOpt = Path(".")) -> None:
+    """Show a table of cases and, per language, whether each is complete.
+
+    Example: w4r-kit list --project my-kit
+    """
+    from .cases import load_cases, missing_fields
+    from .config import load_config
+    from .errors import Problems
+    p = _project(project, None)
+    problems = Problems(p.root)
+    config = load_config(p, problems)
+    problems.raise_if_errors()
+    cases = load_cases(p, problems)
+    problems.raise_if_errors()
+    langs = list(config.campaign.languages)
+    rows = [["case", "name", *langs]]
+    for case in cases:
+        cells = []
+        for lang in langs:
+            missing = missing_fields(case, lang)
+            cells.append("complete" if not missing else "missing " + ", ".join(missing))
+        rows.append([case.id, case.name, *cells])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+@app.command()
+@handle_errors
+def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create.")]) -> None:
+    """Create a new kit project (kit.toml, templates and words for fr, en, lb, one example case).
+
+    Example: w4r-kit init my-kit && w4r-kit build --project my-kit
+    """
+    from .api import init_project
+    files = init_project(directory)
+    typer.echo(f"created {directory} ({len(files)} files); next: w4r-kit build --project {directory}")
+
+
+def run() -> None:  # console script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

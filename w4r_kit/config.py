@@ -1,0 +1,284 @@
+"""Load stage: kit.toml -> KitConfig.
+
+Every table and key is declared here with its type; unknown keys are reported
+with a "did you mean" suggestion, never ignored. All problems of the file are
+collected, then raised together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import Problems
+from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
+                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, SectionConfig,
+                    SignatureConfig)
+from .project import Project, inside
+
+# table -> allowed keys; `True` marks a required key.
+SCHEMA: dict[str, dict[str, bool]] = {
+    "section": {"name": True, "short": True, "address": False, "email": False,
+                "website": False, "logo": False},
+    "campaign": {"year": True, "title": True, "languages": True, "return_by": False,
+                 "return_address": False},
+    "print": {"paper": False, "bleed_mm": False, "duplex": False},
+    "brand": {"primary": False, "text": False, "font_regular": False, "font_bold": False},
+    "petition": {"tracking": False},
+    "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
+                   "audience": False},
+}
+REQUIRED_TABLES = ("section", "campaign")
+TRACKING_FIELDS = ("section", "year", "case", "lang", "group", "sheet", "sheet_id")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")
+MAX_ROWS = 25          # more rows than this no longer fit a page at a writable height
+MAX_BLEED_MM = 10
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def toml_lines(text: str) -> dict[str, int]:
+    """Map 'table' and 'table.key' to their 1-based line: tomllib keeps no positions."""
+    lines: dict[str, int] = {}
+    table = ""
+    for n, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        m = re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", s)
+        if m:
+            table = m.group(1)
+            lines.setdefault(table, n)
+            continue
+        m = re.match(r"^([A-Za-z0-9_-]+)(\.[A-Za-z0-9_.-]+)?\s*=", s)
+        if m:
+            lines.setdefault(f"{table}.{m.group(1)}" if table else m.group(1), n)
+    return lines
+
+
+class _Reader:
+    """Typed access to one table, reporting problems with file, line and field."""
+
+    def __init__(self, problems: Problems, file: Path, lines: dict[str, int], table: str,
+                 data: dict[str, Any]) -> None:
+        self.p, self.file, self.lines, self.table, self.data = problems, file, lines, table, data
+
+    def line(self, key: str | None = None) -> int:
+        return self.lines.get(f"{self.table}.{key}" if key else self.table,
+                              self.lines.get(self.table, 0))
+
+    def error(self, key: str, message: str) -> None:
+        self.p.add(message, self.file, self.line(key), f"[{self.table}] {key}")
+
+    def warn(self, key: str, message: str) -> None:
+        self.p.warn(message, self.file, self.line(key), f"[{self.table}] {key}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any, what: str) -> Any:
+        if key not in self.data:
+            if SCHEMA[self.table].get(key):
+                self.p.add(f"missing; add {key} = {what}", self.file, self.line(), f"[{self.table}] {key}")
+            return default
+        value = self.data[key]
+        # bool is an int in Python; a TOML `true` is never a valid number here.
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind)):
+            self.error(key, f"must be {what}, not {_describe(value)}")
+            return default
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.get(key, str, default, "a text in quotes").strip()
+
+    def lines_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, list, [], 'a list of lines, e.g. ["line 1", "line 2"]')
+        if not all(isinstance(v, str) for v in value):
+            self.error(key, "must be a list of texts in quotes")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def translations(self, key: str, languages: tuple[str, ...]) -> dict[str, str]:
+        value = self.get(key, (dict, str), {}, '{fr = "...", en = "...", lb = "..."}')
+        if isinstance(value, str):           # one text for every language
+            return {lang: value for lang in languages}
+        out = {}
+        for lang, text in value.items():
+            if not isinstance(text, str):
+                self.error(f"{key}.{lang}", f"must be a text in quotes, not {_describe(text)}")
+            else:
+                out[lang] = text.strip()
+        return out
+
+    def path(self, project: Project, key: str) -> Path | None:
+        value = self.text(key)
+        if not value:
+            return None
+        path, why = inside(project.root, project.root, value)
+        if path is None:
+            self.error(key, why)
+        return path
+
+    def unknown_keys(self) -> None:
+        allowed = SCHEMA[self.table]
+        for key in self.data:
+            if key not in allowed:
+                self.error(key, f"unknown key '{key}' in [{self.table}]{did_you_mean(key, allowed)}")
+
+
+def _tuple(kind):
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def load_config(project: Project, problems: Problems, today: dt.date | None = None) -> KitConfig | None:
+    """Read and check kit.toml; problems go to `problems`, None when unusable."""
+    file = project.config_file
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        problems.add("is not UTF-8 text; save it as UTF-8", file)
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.add(f"is not valid TOML: {exc}", file, int(m.group(1)) if m else 0)
+        return None
+    lines = toml_lines(text)
+
+    for table in data:
+        if table not in SCHEMA:
+            problems.add(f"unknown section [{table}]{did_you_mean(table, SCHEMA)}", file,
+                         lines.get(table, 0), f"[{table}]")
+        elif not isinstance(data[table], dict):
+            problems.add(f"must be a [{table}] section, not a single value", file,
+                         lines.get(table, 0), f"[{table}]")
+    for table in REQUIRED_TABLES:
+        if not isinstance(data.get(table), dict):
+            problems.add(f"missing [{table}] section; see 'w4r-kit init' for an example", file, 0, f"[{table}]")
+    if problems.errors:
+        return None
+
+    def reader(table: str) -> _Reader:
+        r = _Reader(problems, file, lines, table, data.get(table, {}) if isinstance(data.get(table), dict) else {})
+        r.unknown_keys()
+        return r
+
+    s = reader("section")
+    short = s.text("short")
+    if short and not _SLUG.match(short):
+        s.error("short", f"'{short}' must be a slug: lowercase letters, digits and '-' (used in tracking codes)")
+    section = SectionConfig(name=s.text("name"), short=short, address=s.lines_list("address"),
+                            email=s.text("email"), website=s.text("website"), logo=s.path(project, "logo"))
+    if "logo" in s.data and section.logo is not None and section.logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        s.error("logo", "must be a PNG or JPEG image")
+
+    c = reader("campaign")
+    languages = tuple(c.get("languages", list, [], '["fr", "en", "lb"]'))
+    if "languages" in c.data and not languages:
+        c.error("languages", 'must list at least one language, e.g. ["fr", "en", "lb"]')
+    for lang in languages:
+        if not isinstance(lang, str) or not _LANG.match(lang):
+            c.error("languages", f"{lang!r} is not a language code like 'fr' or 'lb'")
+    if len(set(languages)) != len(languages):
+        c.error("languages", "lists a language twice")
+    languages = tuple(l for l in languages if isinstance(l, str))
+    year = c.get("year", int, 0, "a year, e.g. 2026")
+    if year and not 2000 <= year <= 2100:
+        c.error("year", f"{year} is not a plausible campaign year")
+    title = c.translations("title", languages)
+    for lang in languages:
+        if "title" in c.data and lang not in title:
+            c.error(f"title.{lang}", f"no title for '{lang}'; add {lang} = \"...\"")
+    return_by = c.get("return_by", dt.date, None, "a date without quotes, e.g. 2027-01-31")
+    if isinstance(return_by, dt.datetime):
+        return_by = return_by.date()
+    if return_by and return_by < (today or dt.date.today()):
+        c.warn("return_by", f"{return_by.isoformat()} is in the past; sheets would ask for a date already gone")
+    campaign = CampaignConfig(year=year, title=title, languages=languages, return_by=return_by,
+                              return_address=c.lines_list("return_address"))
+
+    p = reader("print")
+    paper = p.get("paper", str, "A4", '"A4" or "Letter"')
+    if paper not in PAPERS:
+        match = {x.lower(): x for x in PAPERS}.get(str(paper).lower())
+        p.error("paper", f"'{paper}' is not a paper size; use one of {', '.join(PAPERS)}"
+                + (f" (write '{match}')" if match else ""))
+        paper = "A4"
+    bleed = p.get("bleed_mm", (int, float), 0, "a number of millimetres, e.g. 3")
+    if not 0 <= bleed <= MAX_BLEED_MM:
+        p.error("bleed_mm", f"{bleed} is out of range; use 0 (no bleed) up to {MAX_BLEED_MM} mm (3 is usual)")
+        bleed = 0
+    print_cfg = PrintConfig(paper=paper, bleed_mm=float(bleed),
+                            duplex=p.get("duplex", bool, False, "true or false"))
+
+    b = reader("brand")
+    colours = {}
+    for key, default in (("primary", BrandConfig.primary), ("text", BrandConfig.text)):
+        value = b.text(key, default)
+        if not _COLOUR.match(value):
+            b.error(key, f"'{value}' is not a colour; write it as #RRGGBB, e.g. \"#FFFF00\"")
+            value = default
+        colours[key] = value.upper()
+    brand = BrandConfig(primary=colours["primary"], text=colours["text"],
+                        font_regular=b.path(project, "font_regular"), font_bold=b.path(project, "font_bold"))
+    for key in ("font_regular", "font_bold"):
+        path = getattr(brand, key)
+        if path is not None and path.suffix.lower() not in (".ttf",):
+            b.error(key, "must be a TrueType font file (.ttf); OpenType/CFF (.otf) is not supported")
+
+    t = reader("petition")
+    tracking = t.get("tracking", dict, dict(DEFAULT_TRACKING), "a table of query parameters")
+    clean_tracking = {}
+    for name, template in tracking.items():
+        if not isinstance(template, (str, int)) or isinstance(template, bool):
+            t.error(f"tracking.{name}", "must be a text in quotes")
+            continue
+        for fieldname in re.findall(r"{([^{}]*)}", str(template)):
+            if fieldname not in TRACKING_FIELDS:
+                t.error(f"tracking.{name}", f"unknown placeholder {{{fieldname}}}; use "
+                        + ", ".join(f"{{{f}}}" for f in TRACKING_FIELDS) + did_you_mean(fieldname, TRACKING_FIELDS))
+        clean_tracking[str(name)] = str(template)
+    petition = PetitionConfig(tracking=clean_tracking)
+
+    g = reader("signatures")
+    rows = g.get("rows", int, 15, "a whole number of rows, e.g. 15")
+    if not 1 <= rows <= MAX_ROWS:
+        g.error("rows", f"{rows} rows do not fit a sheet; use 1 to {MAX_ROWS}")
+        rows = 15
+    audience = g.get("audience", str, "adult", '"adult" or "youth"')
+    if audience not in AUDIENCES:
+        g.error("audience", f"'{audience}' is not an audience; use one of {', '.join(AUDIENCES)}")
+        audience = "adult"
+    columns = None
+    if "columns" in g.data:
+        cols = g.get("columns", list, [], 'a list such as ["name", "email", "signature"]')
+        for col in cols:
+            if col not in SIGNATURE_COLUMNS:
+                g.error("columns", f"unknown column {col!r}; choose from {', '.join(SIGNATURE_COLUMNS)}"
+                        + did_you_mean(str(col), SIGNATURE_COLUMNS))
+        if cols and "signature" not in cols:
+            g.error("columns", "must include 'signature'")
+        if audience == "youth" and set(cols) & {"name", "email", "city", "country"}:
+            g.error("columns", "youth sheets collect no contact data; use first_name, age and signature")
+        columns = tuple(c for c in cols if c in SIGNATURE_COLUMNS) or None
+    signatures = SignatureConfig(rows=rows, audience=audience, columns=columns,
+                                 consent=g.get("consent", bool, True, "true or false"),
+                                 privacy_notice=g.translations("privacy_notice", languages))
+
+    return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
+                     petition=petition, signatures=signatures)

@@ -1,0 +1,79 @@
+"""Problems with a kit project's input, and the one exception that carries them.
+
+Every loader collects `Problem`s for everything it can check, then raises one
+`KitError`; the CLI prints each problem on its own line and exits 1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input: where it is and what to do about it."""
+
+    file: str = ""        # relative to the project ("cases/x.yaml"), "" when global
+    line: int = 0         # 1-based; 0 when unknown
+    field: str = ""       # "addressee.title" or "[print] paper"
+    message: str = ""     # what is wrong and what to do
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = self.file
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        parts = [p for p in (where, self.field) if p]
+        prefix = ": ".join(parts)
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        return f"warning: {text}" if self.warning else text
+
+
+class KitError(Exception):
+    """Bad input. Carries every problem found; exit code 1."""
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems = tuple(sorted(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collects problems while a loader walks its input; raises them all at once."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.items: list[Problem] = []
+
+    def rel(self, path: Path | str | None) -> str:
+        if path is None:
+            return ""
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
+    def add(self, message: str, file: Path | str | None = None, line: int | None = 0,
+            field: str = "", warning: bool = False) -> None:
+        self.items.append(Problem(self.rel(file), line or 0, field, message, warning))
+
+    def warn(self, message: str, file: Path | str | None = None, line: int | None = 0,
+             field: str = "") -> None:
+        self.add(message, file, line, field, warning=True)
+
+    def extend(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise KitError(*self.items)

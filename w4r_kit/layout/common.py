@@ -1,0 +1,463 @@
+"""Lay-out stage, shared page furniture: geometry, bleed and crop marks, styles,
+brand band, footer, paragraphs, address blocks and QR codes.
+
+Every artefact draws on one reportlab canvas per output file (fonts and form
+XObjects are embedded once). Positions are named constants in millimetres,
+measured from the top-left corner of the trimmed page.
+"""
+from __future__ import annotations
+
+import io
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch, mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from .. import qr
+from ..model import KitConfig
+from ..strings import Words
+from .fonts import Fonts
+
+PAPER_SIZES = {"A4": A4, "Letter": LETTER}
+
+MARGIN_MM = 18            # left/right margin of every artefact: one grid for the kit
+BAND_MM = 30              # height of the yellow header band
+FOOTER_MM = 12            # baseline of the footer line, from the bottom edge
+CROP_MARK_ROOM_MM = 9     # room outside the bleed for crop marks (SPEC §4 [print] bleed_mm)
+CROP_MARK_LEN_MM = 6
+QR_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
+
+GREY = HexColor("#5A5A5A")
+LIGHT = HexColor("#EDEDED")
+RULE = HexColor("#9A9A9A")
+TBC_RED = HexColor("#C4001A")
+
+_TBC = re.compile(r"^\[.*\]$")   # an address line such as "[address to be confirmed]"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Where the addressee block goes so that it shows in a window envelope."""
+
+    name: str
+    left: float    # pt from the left trim edge
+    top: float     # pt from the top trim edge
+    width: float
+    height: float
+
+
+# DL window envelope for A4 folded in three (DIN 5008 form B: field 20 mm from the
+# left, 45–90 mm from the top); US #10 window (4.5 × 1.125 in, 7/8 in from the left,
+# 1/2 in from the bottom) for Letter folded in three, i.e. 2.1–3.2 in from the top.
+ENVELOPES = {
+    "A4": Envelope("DL", 20 * mm, 45 * mm, 85 * mm, 45 * mm),
+    "Letter": Envelope("#10", 1.0 * inch, 2.1 * inch, 4.0 * inch, 1.1 * inch),
+}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    paper: str
+    bleed: float = 0.0      # pt
+
+    @property
+    def width(self) -> float:
+        return PAPER_SIZES[self.paper][0]
+
+    @property
+    def height(self) -> float:
+        return PAPER_SIZES[self.paper][1]
+
+    @property
+    def offset(self) -> float:
+        """Distance from the media edge to the trim edge."""
+        return self.bleed + CROP_MARK_ROOM_MM * mm if self.bleed else 0.0
+
+    @property
+    def media(self) -> tuple[float, float]:
+        return self.width + 2 * self.offset, self.height + 2 * self.offset
+
+    @property
+    def trim_box(self) -> tuple[float, float, float, float]:
+        o = self.offset
+        return (o, o, o + self.width, o + self.height)
+
+    @property
+    def bleed_box(self) -> tuple[float, float, float, float]:
+        o, b = self.offset, self.bleed
+        return (o - b, o - b, o + self.width + b, o + self.height + b)
+
+    @property
+    def envelope(self) -> Envelope:
+        return ENVELOPES[self.paper]
+
+    @property
+    def margin(self) -> float:
+        return MARGIN_MM * mm
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * self.margin
+
+    def y(self, top: float) -> float:
+        """Convert a distance from the top trim edge (pt) into reportlab's bottom-up y."""
+        return self.height - top
+
+
+@dataclass
+class Context:
+    """Everything an artefact needs to draw in one language."""
+
+    config: KitConfig
+    words: Words
+    fonts: Fonts
+    geometry: Geometry
+    lang: str
+    primary: Color = field(init=False)
+    text: Color = field(init=False)
+    styles: dict[str, ParagraphStyle] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.primary = HexColor(self.config.brand.primary)
+        self.text = HexColor(self.config.brand.text)
+        self.styles = make_styles(self)
+
+    def date(self, day) -> str:
+        return self.words.date(day)
+
+
+def make_styles(ctx: Context) -> dict[str, ParagraphStyle]:
+    hyphenation = ctx.words.texts.get("hyphenation", "")
+    # Justify only where a hyphenation dictionary exists: justified text without
+    # hyphenation opens rivers of white in narrow columns (Luxembourgish).
+    align = TA_JUSTIFY if hyphenation else TA_LEFT
+    base = ParagraphStyle("body", fontName=ctx.fonts.regular, fontSize=10, leading=14,
+                          textColor=ctx.text, alignment=align, hyphenationLang=hyphenation,
+                          embeddedHyphenation=1, uriWasteReduce=0.3, allowWidows=0,
+                          allowOrphans=0, splitLongWords=1)
+    bold = ctx.fonts.bold
+
+    def style(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "body_left": style("body_left", alignment=TA_LEFT),
+        "lead": style("lead", fontName=bold, fontSize=13, leading=17, alignment=TA_LEFT),
+        "small": style("small", fontSize=7.5, leading=9.5, alignment=TA_LEFT),
+        "label": style("label", fontName=bold, fontSize=8, leading=10, alignment=TA_LEFT),
+        "display": style("display", fontName=bold, fontSize=40, leading=42, alignment=TA_LEFT),
+        "h1": style("h1", fontName=bold, fontSize=26, leading=29, alignment=TA_LEFT),
+        "h2": style("h2", fontName=bold, fontSize=14, leading=17, alignment=TA_LEFT),
+        "h3": style("h3", fontName=bold, fontSize=10.5, leading=13, alignment=TA_LEFT, spaceBefore=0),
+        "ask": style("ask", fontName=bold, fontSize=11, leading=15, alignment=TA_LEFT, textColor=white),
+        "address": style("address", fontSize=10, leading=12.5, alignment=TA_LEFT),
+        "letter": style("letter", fontSize=10.5, leading=15, spaceAfter=7),
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+_FR_RULES = (
+    (re.compile(r"'"), "\u2019"),                     # typographic apostrophe
+    (re.compile(r"\s+([;!?])"), "\u202f\\1"),          # narrow no-break space before ; ! ?
+    (re.compile(r"(?<=[^\s\d]|\d)\s+:(?=\s|$)"), "\u00a0:"),  # no-break space before :
+    (re.compile(r"«\s*"), "«\u00a0"),
+    (re.compile(r"\s*»"), "\u00a0»"),
+)
+
+
+def typeset(text: str, lang: str) -> str:
+    """Language typography on plain text: French spaces before ; : ! ? and inside « »."""
+    if lang.split("_")[0] == "fr":
+        for pattern, repl in _FR_RULES:
+            text = pattern.sub(repl, text)
+        text = text.replace("\u202f:", "\u00a0:").replace("\u00a0\u00a0", "\u00a0")
+    elif lang.split("_")[0] == "lb":
+        text = text.replace("'", "\u2019")
+    return text
+
+
+def markup(text: str, lang: str) -> str:
+    """Plain text -> reportlab paragraph markup: escaped once, here (a `&` or `<` prints)."""
+    return escape(typeset(text, lang))
+
+
+def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Paragraph:
+    st = ctx.styles[style]
+    if overrides:
+        st = ParagraphStyle(f"{style}-x", parent=st, **overrides)
+    return Paragraph(markup(text, ctx.lang), st)
+
+
+def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
+                   style: str = "body", **overrides) -> float:
+    """Draw plain `text` with its top at `top` (pt from the top edge); return its height."""
+    p = paragraph(ctx, text, style, **overrides)
+    _, h = p.wrap(width, ctx.geometry.height)
+    p.drawOn(c, x, ctx.geometry.y(top) - h)
+    return h
+
+
+def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: str,
+                  min_size: float) -> Paragraph | None:
+    """The paragraph at the largest size (down to `min_size`) that fits the box, else None."""
+    st = ctx.styles[style]
+    size = st.fontSize
+    while size >= min_size - 1e-6:
+        p = paragraph(ctx, text, style, fontSize=size, leading=size * st.leading / st.fontSize)
+        if p.wrap(width, height)[1] <= height:
+            return p
+        size -= 0.5
+    return None
+
+
+def string_width(ctx: Context, text: str, bold: bool, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(text, ctx.fonts.bold if bold else ctx.fonts.regular, size)
+
+
+def draw_text(c: Canvas, ctx: Context, text: str, x: float, top: float, size: float,
+              bold: bool = False, color: Color | None = None, anchor: str = "left",
+              max_width: float | None = None) -> float:
+    """One line with its baseline at `top`; shrunk (never cut) to fit `max_width`. Returns width."""
+    text = typeset(text, ctx.lang)
+    font = ctx.fonts.bold if bold else ctx.fonts.regular
+    width = string_width(ctx, text, bold, size)
+    if max_width and width > max_width:
+        size *= max_width / width
+        width = max_width
+    c.setFont(font, size)
+    c.setFillColor(color or ctx.text)
+    y = ctx.geometry.y(top)
+    if anchor == "right":
+        c.drawRightString(x, y, text)
+    elif anchor == "center":
+        c.drawCentredString(x, y, text)
+    else:
+        c.drawString(x, y, text)
+    return width
+
+
+def draw_address(c: Canvas, ctx: Context, lines: list[str], x: float, top: float, size: float = 10,
+                 bold_first: bool = True, leading: float | None = None) -> float:
+    """Postal lines; a line in [brackets] is printed in red as a visible 'to be confirmed'."""
+    leading = leading or size * 1.25
+    y = top + size
+    for i, line in enumerate(lines):
+        if _TBC.match(line):
+            label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
+            draw_text(c, ctx, label, x, y, size * 0.9, bold=True, color=TBC_RED)
+        else:
+            draw_text(c, ctx, line, x, y, size, bold=bold_first and i == 0)
+        y += leading
+    return y - top - leading + size * 0.3
+
+
+def address_markup(ctx: Context, lines: list[str]) -> str:
+    """Address lines as one paragraph: first line bold, [to be confirmed] lines in red."""
+    out = []
+    for i, line in enumerate(lines):
+        if _TBC.match(line):
+            label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
+            out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.lang)}</font>')
+        elif i == 0:
+            out.append(f'<font name="{ctx.fonts.bold}">{markup(line, ctx.lang)}</font>')
+        else:
+            out.append(markup(line, ctx.lang))
+    return "<br/>".join(out)
+
+
+def fit_address(ctx: Context, lines: list[str], width: float, height: float, size: float = 9,
+                min_size: float = 7) -> Paragraph | None:
+    """Address lines wrapped into a box, shrunk down to `min_size`; None if they never fit."""
+    text = address_markup(ctx, lines)
+    while size >= min_size - 1e-6:
+        st = ParagraphStyle("addr-fit", parent=ctx.styles["address"], fontSize=size, leading=size * 1.22)
+        p = Paragraph(text, st)
+        if p.wrap(width, height)[1] <= height:
+            return p
+        size -= 0.5
+    return None
+
+
+# --------------------------------------------------------------------------- page furniture
+
+def band(c: Canvas, ctx: Context, height: float, color: Color | None = None) -> None:
+    """A full-width band at the top of the page, bled off the top and side edges."""
+    g = ctx.geometry
+    c.setFillColor(color or ctx.primary)
+    c.rect(-g.bleed, g.y(height), g.width + 2 * g.bleed, height + g.bleed, stroke=0, fill=1)
+
+
+def footer(c: Canvas, ctx: Context, left: str, right: str = "") -> None:
+    g = ctx.geometry
+    y = g.height - FOOTER_MM * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.line(g.margin, g.y(y - 10), g.width - g.margin, g.y(y - 10))
+    right_w = draw_text(c, ctx, right, g.width - g.margin, y, 7.5, color=GREY, anchor="right") if right else 0
+    draw_text(c, ctx, left, g.margin, y, 7.5, color=GREY, max_width=g.content_width - right_w - 12)
+
+
+def campaign_mark(c: Canvas, ctx: Context, x: float, top: float, size: float = 9) -> None:
+    """The campaign's word mark: title and year, set bold, as on every artefact."""
+    cfg = ctx.config
+    title = cfg.campaign.title.get(ctx.lang, "")
+    draw_text(c, ctx, f"{title} {cfg.campaign.year}".upper(), x, top + size, size, bold=True)
+
+
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.QrMatrix | None = None) -> None:
+    """A QR code as one vector path, `size` pt wide without its quiet zone, lower-left at (x, y).
+
+    A white quiet zone of four modules is painted around it, so it scans on any background.
+    """
+    m = matrix or qr.encode(data)
+    module = size / m.size
+    quiet = QR_QUIET_MODULES * module
+    c.setFillColor(white)
+    c.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
+    c.addLiteral(f"q 0 g {module:.5f} 0 0 {module:.5f} {x:.3f} {y:.3f} cm {m.pdf_path_ops()} Q")
+
+
+def crop_marks(c: Canvas, g: Geometry) -> None:
+    """Eight marks at the trim corners, outside the bleed, in registration-safe black."""
+    o, b, w, h = g.offset, g.bleed, g.width, g.height
+    length = CROP_MARK_LEN_MM * mm
+    c.setStrokeColor(black)
+    c.setLineWidth(0.25)
+    for x in (o, o + w):
+        for y0, y1 in ((0, o - b - 1), (o + h + b + 1, 2 * o + h)):
+            c.line(x, max(y0, y1 - length) if y0 == 0 else y0, x, y1 if y0 == 0 else min(y1, y0 + length))
+    for y in (o, o + h):
+        for x0, x1 in ((0, o - b - 1), (o + w + b + 1, 2 * o + w)):
+            c.line(max(x0, x1 - length) if x0 == 0 else x0, y, x1 if x0 == 0 else min(x1, x0 + length), y)
+
+
+# --------------------------------------------------------------------------- document
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    lang: str
+    keywords: str = ""
+
+
+class Document:
+    """One output PDF: a canvas with page geometry, outline and metadata."""
+
+    def __init__(self, ctx: Context, meta: Metadata) -> None:
+        self.ctx = ctx
+        self.buffer = io.BytesIO()
+        g = ctx.geometry
+        self.canvas = Canvas(
+            self.buffer, pagesize=g.media, pdfVersion=(1, 4), initialFontName=ctx.fonts.regular,
+            initialFontSize=10, lang=meta.lang,
+            trimBox=g.trim_box if g.bleed else None, bleedBox=g.bleed_box if g.bleed else None,
+            pageCompression=1)
+        c = self.canvas
+        c.setTitle(meta.title)
+        c.setAuthor(meta.author)
+        c.setSubject(meta.subject)
+        c.setCreator("w4r-kit")
+        c.setProducer("w4r-kit (reportlab)")
+        if meta.keywords:
+            c.setKeywords(meta.keywords)
+        c.showOutline()
+        self.pages = 0
+        self._bookmarks = 0
+
+    @contextmanager
+    def page(self) -> Iterator[Canvas]:
+        """One page: crop marks drawn, origin moved to the trim corner, then shown."""
+        c = self.canvas
+        g = self.ctx.geometry
+        if g.bleed:
+            crop_marks(c, g)
+            c.translate(g.offset, g.offset)
+        yield c
+        c.showPage()
+        self.pages += 1
+
+    def blank_page(self) -> None:
+        """A truly blank page (duplex filler): crop marks only, no header or footer."""
+        with self.page():
+            pass
+
+    def outline(self, title: str, level: int = 0, closed: bool = False) -> None:
+        """An outline entry pointing at the page about to be drawn."""
+        key = f"b{self._bookmarks}"
+        self._bookmarks += 1
+        self.canvas.bookmarkPage(key)
+        self.canvas.addOutlineEntry(title, key, level=level, closed=closed)
+
+    def finish(self) -> bytes:
+        self.canvas.save()
+        return self.buffer.getvalue()
+
+
+def image_reader(path: Path):
+    from reportlab.lib.utils import ImageReader
+    return ImageReader(str(path))
+
+
+# --------------------------------------------------------------------------- letters
+
+# Fold marks on the left edge: A4 in thirds for a DL envelope (DIN 5008: 105 and
+# 210 mm), Letter in thirds for a #10 envelope.
+FOLD_MARKS = {"A4": (105 * mm, 210 * mm), "Letter": (3.667 * inch, 7.333 * inch)}
+
+
+def fold_marks(c: Canvas, ctx: Context) -> None:
+    g = ctx.geometry
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    for top in FOLD_MARKS[g.paper]:
+        c.line(5 * mm, g.y(top), 9 * mm, g.y(top))
+
+
+def window_address(c: Canvas, ctx: Context, case) -> None:
+    """The addressee block inside the envelope window (DL for A4, #10 for Letter)."""
+    from .overflow import Overflow
+    g, env, a = ctx.geometry, ctx.geometry.envelope, case.addressee
+    lines = [a.name, a.title[ctx.lang], *a.address]
+    size = 10.0
+    inset = 5 * mm if g.paper == "A4" else 0.15 * inch
+    width = env.width - inset - 2 * mm
+    widest = max(string_width(ctx, line, i == 0, size) for i, line in enumerate(lines))
+    if widest > width:
+        size *= width / widest
+    leading = size * 1.22
+    if len(lines) * leading > env.height - 4 * mm:
+        leading = (env.height - 4 * mm) / len(lines)
+        size = min(size, leading / 1.15)
+    if size < 7.5:
+        raise Overflow("addressee.address", "does not fit the envelope window; use fewer or shorter lines")
+    top = env.top + max(2 * mm, (env.height - len(lines) * leading) / 2 - 1 * mm)
+    draw_address(c, ctx, lines, env.left + inset, top, size=size, leading=leading)
+
+
+def sender_lines(c: Canvas, ctx: Context, top: float) -> None:
+    """A labelled space for the writer's name and address, above the window."""
+    g = ctx.geometry
+    x = ctx.geometry.envelope.left + (5 * mm if g.paper == "A4" else 0.15 * inch)
+    draw_text(c, ctx, ctx.words.get("letter_sender"), x, top, 7.5, color=GREY)
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.setDash(1, 2)
+    for i in range(3):
+        y = g.y(top + (7 + 7 * i) * mm)
+        c.line(x, y, x + 75 * mm, y)
+    c.setDash()

@@ -1,0 +1,96 @@
+"""Lay-out stage, artefact 1: cover and how-to page (SPEC §6.1)."""
+from __future__ import annotations
+
+from reportlab.lib.colors import black
+from reportlab.lib.units import mm
+
+from ..model import Case
+from .common import (GREY, Context, Document, band, draw_paragraph, draw_text, fit_paragraph,
+                     footer, image_reader)
+from .overflow import Overflow
+
+COVER_BAND_MM = 112        # the yellow block that carries the title
+STEP_GAP_MM = 8
+STEP_DISC_MM = 11
+
+
+def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
+    cfg, w, g = ctx.config, ctx.words, ctx.geometry
+    x = g.margin
+    with doc.page() as c:
+        band(c, ctx, COVER_BAND_MM * mm)
+        draw_text(c, ctx, cfg.section.name.upper(), x, 22 * mm, 10, bold=True, max_width=g.content_width * 0.65)
+        if cfg.section.logo:
+            _logo(c, ctx)
+        draw_text(c, ctx, w.get("cover_kicker"), x, 48 * mm, 14)
+        title = cfg.campaign.title.get(ctx.lang, "")
+        p = fit_paragraph(ctx, title, g.content_width, 36 * mm, "display", 24)
+        if p is None:
+            raise Overflow("[campaign] title", "too long for the cover even at 24 pt; shorten it")
+        h = p.wrap(g.content_width, 36 * mm)[1]
+        p.drawOn(c, x, g.y(54 * mm) - h)
+        draw_text(c, ctx, str(cfg.campaign.year), x, (COVER_BAND_MM - 14) * mm, 40, bold=True)
+
+        top = (COVER_BAND_MM + 9) * mm
+        top += draw_paragraph(c, ctx, w.get("cover_intro"), x, top, g.content_width, "body") + 8 * mm
+        draw_text(c, ctx, w.get("how_title"), x, top + 14, 16, bold=True)
+        top += 24
+        top = _steps(c, ctx, top)
+
+        top += 6 * mm
+        draw_text(c, ctx, w.get("cases_title"), x, top + 11, 12, bold=True)
+        top += 18
+        col_w = (g.content_width - 8 * mm) / 2
+        rows = (len(cases) + 1) // 2
+        for i, case in enumerate(cases):
+            cx = x + (i // rows) * (col_w + 8 * mm)
+            cy = top + (i % rows) * 26
+            draw_text(c, ctx, case.name, cx, cy + 10, 10, bold=True, max_width=col_w)
+            draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}", cx, cy + 21, 8,
+                      color=GREY, max_width=col_w)
+        if top + rows * 26 > g.height - 22 * mm:
+            raise Overflow("cases", f"{len(cases)} cases do not fit the list on the cover")
+        contact = w.get("contact_line", email=cfg.section.email, website=cfg.section.website).strip(" ·")
+        footer(c, ctx, " · ".join(filter(None, (cfg.section.name, *cfg.section.address))), contact)
+
+
+def _steps(c, ctx: Context, top: float) -> float:
+    """The four steps in a 2 × 2 grid: numbered disc, bold title, short text."""
+    cfg, w, g = ctx.config, ctx.words, ctx.geometry
+    address = ", ".join(cfg.return_address)
+    returning = (w.get("step_return", date=ctx.date(cfg.campaign.return_by), address=address)
+                 if cfg.campaign.return_by else w.get("step_return_nodate", address=address))
+    steps = [(w.get("step_write_title"), w.get("step_write")),
+             (w.get("step_sign_title"), w.get("step_sign")),
+             (w.get("step_share_title"), w.get("step_share")),
+             (w.get("step_return_title"), returning)]
+    col_w = (g.content_width - STEP_GAP_MM * mm) / 2
+    disc = STEP_DISC_MM * mm
+    text_w = col_w - disc - 4 * mm
+    row_top = top
+    for row in range(2):
+        heights = []
+        for col in range(2):
+            n = row * 2 + col
+            title, text = steps[n]
+            x = g.margin + col * (col_w + STEP_GAP_MM * mm)
+            c.setFillColor(black)
+            c.circle(x + disc / 2, g.y(row_top + disc / 2), disc / 2, stroke=0, fill=1)
+            draw_text(c, ctx, str(n + 1), x + disc / 2, row_top + disc / 2 + 6, 17, bold=True,
+                      color=ctx.primary, anchor="center")
+            tx = x + disc + 4 * mm
+            draw_text(c, ctx, title, tx, row_top + 11, 11, bold=True)
+            h = draw_paragraph(c, ctx, text, tx, row_top + 15, text_w, "body_left", fontSize=9, leading=12)
+            heights.append(max(disc, 15 + h))
+        row_top += max(heights) + 5 * mm
+    return row_top
+
+
+def _logo(c, ctx: Context) -> None:
+    g = ctx.geometry
+    img = image_reader(ctx.config.section.logo)
+    iw, ih = img.getSize()
+    box_w, box_h = 45 * mm, 22 * mm
+    scale = min(box_w / iw, box_h / ih)
+    w, h = iw * scale, ih * scale
+    c.drawImage(img, g.width - g.margin - w, g.y(12 * mm) - h, w, h, mask="auto")

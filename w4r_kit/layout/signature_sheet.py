@@ -1,0 +1,182 @@
+"""Lay-out stage, artefact 5: the signature sheet (SPEC §7).
+
+Everything that is the same on every sheet of a case and audience (band, ask,
+table, privacy notice, return address) is drawn once into a form XObject; per
+sheet only the footer line and the QR code are drawn, so thousands of sheets
+stay fast and small (one shared copy of the static part per file).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor, white
+from reportlab.lib.units import mm
+
+from .. import qr
+from ..model import Case
+from .common import (GREY, RULE, Context, Document, band, campaign_mark, draw_qr, draw_text,
+                     fit_paragraph, string_width)
+from .overflow import Overflow
+
+SHEET_BAND_MM = 30
+ASK_TOP_MM = 35
+ASK_MAX_MM = 24
+HEAD_MM = 8
+ROW_MAX_MM = 10
+ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
+BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
+QR_MM = 24                  # SPEC §7: >= 20 mm
+NUMBER_COL_MM = 8
+CONSENT_COL_MM = 24
+BOX_MM = 3.2
+HEAD_FILL = HexColor("#1A1A1A")
+COLUMN_WEIGHTS = {"name": 3.2, "first_name": 2.6, "age": 1.0, "email": 3.2, "city": 2.0,
+                  "country": 1.8, "signature": 2.6}
+
+
+@dataclass(frozen=True)
+class SheetLabel:
+    """What differs from one sheet to the next."""
+
+    group: str
+    k: int
+    n: int
+    sheet_id: str
+    url: str
+
+
+def _form_name(case: Case, audience: str) -> str:
+    return f"sheet-{case.id}-{audience}"
+
+
+def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
+         matrix: qr.QrMatrix | None = None) -> None:
+    """One signature sheet; the static part is drawn on first use and reused after."""
+    g = ctx.geometry
+    name = _form_name(case, audience)
+    c = doc.canvas
+    if not c.hasForm(name):
+        c.beginForm(name, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
+        _static(c, ctx, case, audience)
+        c.endForm()
+    with doc.page() as c:
+        c.doForm(name)
+        text = ctx.words.get("sheet_footer", group=label.group, k=label.k, n=label.n, sheet_id=label.sheet_id)
+        draw_text(c, ctx, text, g.margin, g.height - 12 * mm, 8.5, bold=True,
+                  max_width=g.content_width - (QR_MM + 10) * mm)
+        draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, 16 * mm, QR_MM * mm, matrix)
+
+
+def _static(c, ctx: Context, case: Case, audience: str) -> None:
+    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    x = g.margin
+    band(c, ctx, SHEET_BAND_MM * mm)
+    campaign_mark(c, ctx, x, 7 * mm, 8)
+    title = f"{w.get('sheet_title')} — {case.name}"
+    draw_text(c, ctx, title, x, 20 * mm, 17, bold=True, max_width=g.content_width)
+    draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}".upper(), x, 26.5 * mm, 8.5,
+              bold=True, max_width=g.content_width)
+
+    ask = fit_paragraph(ctx, f"{w.get('sheet_ask_intro')} {case.ask[ctx.lang]}", g.content_width,
+                        ASK_MAX_MM * mm, "body_left", 8)
+    if ask is None:
+        raise Overflow("ask", f"too long for the signature sheet ({ASK_MAX_MM} mm at 8 pt); shorten it")
+    ask_h = ask.wrap(g.content_width, ASK_MAX_MM * mm)[1]
+    ask.drawOn(c, x, g.y(ASK_TOP_MM * mm) - ask_h)
+
+    table_top = (ASK_TOP_MM + 4) * mm + ask_h
+    _table(c, ctx, audience, table_top)
+    _bottom(c, ctx, audience)
+
+
+def _table(c, ctx: Context, audience: str, top: float) -> None:
+    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    rows = cfg.signatures.rows
+    columns = cfg.signatures.columns_for(audience)
+    consent = cfg.signatures.consent_for(audience)
+    room = g.height - top - HEAD_MM * mm - BOTTOM_ZONE_MM * mm
+    row_h = min(ROW_MAX_MM * mm, room / rows)
+    if row_h < ROW_MIN_MM * mm:
+        raise Overflow("[signatures] rows", f"{rows} rows do not fit the {g.paper} sheet at a writable "
+                       f"height; use at most {int(room / (ROW_MIN_MM * mm))}")
+    fixed = NUMBER_COL_MM * mm + (CONSENT_COL_MM * mm if consent else 0)
+    free = g.content_width - fixed
+    total = sum(COLUMN_WEIGHTS[col] for col in columns)
+    widths = [NUMBER_COL_MM * mm] + [free * COLUMN_WEIGHTS[col] / total for col in columns]
+    labels = [w.get("col_number")] + [w.get(f"col_{col}") for col in columns]
+    if consent:
+        widths.append(CONSENT_COL_MM * mm)
+        labels.append(w.get("col_consent"))
+
+    x0 = g.margin
+    head_h = HEAD_MM * mm
+    c.setFillColor(HEAD_FILL)
+    c.rect(x0, g.y(top + head_h), g.content_width, head_h, stroke=0, fill=1)
+    x = x0
+    for label, width in zip(labels, widths):
+        size = 7.5
+        tw = string_width(ctx, label, True, size)
+        if tw > width - 3:
+            size = max(5.5, size * (width - 3) / tw)
+        draw_text(c, ctx, label, x + 1.5, top + head_h / 2 + size * 0.36, size, bold=True, color=white,
+                  max_width=width - 3)
+        x += width
+
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    bottom = top + head_h + rows * row_h
+    for r in range(rows + 1):
+        y = g.y(top + head_h + r * row_h)
+        c.line(x0, y, x0 + g.content_width, y)
+    x = x0
+    for width in widths[:-1]:
+        x += width
+        c.line(x, g.y(top + head_h), x, g.y(bottom))
+    c.rect(x0, g.y(bottom), g.content_width, rows * row_h + head_h, stroke=1, fill=0)
+
+    yes, no = w.get("choice_yes"), w.get("choice_no")
+    for r in range(rows):
+        mid = top + head_h + r * row_h + row_h / 2
+        draw_text(c, ctx, str(r + 1), x0 + NUMBER_COL_MM * mm / 2, mid + 2.8, 8, color=GREY, anchor="center")
+        if consent:
+            _consent_cell(c, ctx, x0 + g.content_width - CONSENT_COL_MM * mm, mid, yes, no)
+
+
+def _consent_cell(c, ctx: Context, x: float, mid: float, yes: str, no: str) -> None:
+    """An explicit choice, never pre-ticked: two empty boxes labelled yes and no."""
+    g = ctx.geometry
+    box = BOX_MM * mm
+    half = CONSENT_COL_MM * mm / 2
+    c.setStrokeColor(GREY)
+    c.setLineWidth(0.6)
+    for i, word in enumerate((yes, no)):
+        bx = x + i * half + 2 * mm
+        c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
+        draw_text(c, ctx, word, bx + box + 1.2 * mm, mid + 2.5, 7, color=GREY, max_width=half - box - 3.5 * mm)
+
+
+def _bottom(c, ctx: Context, audience: str) -> None:
+    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    x = g.margin
+    text_w = g.content_width - (QR_MM + 10) * mm
+    top = g.height - (BOTTOM_ZONE_MM - 6) * mm
+    notice = cfg.signatures.privacy_notice.get(ctx.lang) or w.get(
+        f"privacy_{audience}", section=cfg.section.name, email=cfg.section.email or cfg.section.website)
+    p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", 6)
+    if p is None:
+        raise Overflow("privacy_notice", "too long for the signature sheet (16 mm at 6 pt); shorten it")
+    h = p.wrap(text_w, 16 * mm)[1]
+    p.drawOn(c, x, g.y(top) - h)
+    address = ", ".join(cfg.return_address)
+    back = (w.get("return_by", date=ctx.date(cfg.campaign.return_by), address=address)
+            if cfg.campaign.return_by else w.get("return_to", address=address))
+    r = fit_paragraph(ctx, back, text_w, 12 * mm, "label", 6.5)
+    if r is None:
+        raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
+    r.wrap(text_w, 12 * mm)
+    r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    qr_label_top = g.height - 16 * mm - QR_MM * mm - 4 * mm
+    draw_text(c, ctx, w.get("scan_to_sign"), g.width - g.margin - QR_MM * mm / 2, qr_label_top, 7.5,
+              bold=True, anchor="center", max_width=(QR_MM + 8) * mm)

@@ -1,0 +1,49 @@
+"""Write stage: all outputs or none, each replaced atomically (SPEC §9).
+
+Every file is written to a temporary name in its target folder and renamed only
+when all of them were written, so a failed or interrupted run never leaves a
+half-written PDF, and earlier outputs stay as they were.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import KitError, Problem
+
+
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file or none; return the paths written."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+    except OSError as exc:
+        for tmp, _ in temps:
+            _remove(tmp)
+        target = exc.filename or (temps[-1][1].parent if temps else "output folder")
+        hint = {errno.ENOSPC: "the disk is full; free some space and run again",
+                errno.EACCES: "permission denied; choose another --out folder",
+                errno.EROFS: "the folder is read-only; choose another --out folder",
+                errno.EDQUOT: "disk quota exceeded; free some space and run again"}.get(
+                    exc.errno, exc.strerror or str(exc))
+        raise KitError(Problem(str(target), 0, "", f"cannot write the output: {hint}; nothing was written")) from None
+    for tmp, path in temps:
+        os.replace(tmp, path)
+    return list(files)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,63 @@
+"""Where a kit project's files are, and the rule that paths never leave it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KitError, Problem
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    out: Path
+
+    @classmethod
+    def at(cls, root: Path | str = ".", out: Path | str | None = None) -> Project:
+        root = Path(root).resolve()
+        if not (root / "kit.toml").is_file():
+            hint = f"run 'w4r-kit init {root}' to create one" if not root.exists() else \
+                "point --project at a kit project (a folder with kit.toml), or run 'w4r-kit init DIR'"
+            raise KitError(Problem("kit.toml", 0, "", f"no kit.toml in {root}; {hint}"))
+        return cls(root, Path(out).resolve() if out else root / "dist")
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "kit.toml"
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / "cases"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "letter_templates"
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def inside(root: Path, base: Path, value: str) -> tuple[Path | None, str]:
+    """Resolve `value` relative to `base`; refuse anything that ends up outside `root`.
+
+    Returns (path, "") or (None, reason). Symlinks are followed before the check,
+    so a link pointing out of the project is refused too.
+    """
+    if not value.strip():
+        return None, "is empty"
+    raw = Path(value)
+    if raw.is_absolute():
+        return None, f"'{value}' is an absolute path; give a path relative to the project"
+    resolved = (base / raw).resolve()
+    try:
+        resolved.relative_to(root.resolve())
+    except ValueError:
+        return None, f"'{value}' leads outside the project directory; copy the file into the project"
+    if not resolved.exists():
+        return None, f"'{value}' does not exist (looked for {resolved})"
+    if not resolved.is_file():
+        return None, f"'{value}' is not a file"
+    return resolved, ""

@@ -1,0 +1,71 @@
+"""YAML with line numbers: mappings remember the line of each key.
+
+PyYAML keeps positions only on nodes, so a SafeLoader subclass copies each
+key's `start_mark.line + 1` into the constructed mapping (`LineDict.lines`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    lines: dict[Any, int]
+    line: int
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.lines = {}
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path, problems: Problems) -> Any:
+    """Parse one YAML file; on failure add a problem with its line and return None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", path)
+        return None
+    except OSError as exc:
+        problems.add(f"cannot be read: {exc.strerror}", path)
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = exc.problem or str(exc)
+        if exc.context and exc.problem:
+            what = f"{exc.context}, {exc.problem}"
+        problems.add(f"is not valid YAML: {what} (check indentation, colons and quotes)", path, line)
+    except yaml.YAMLError as exc:
+        problems.add(f"is not valid YAML: {exc}", path)
+    return None
