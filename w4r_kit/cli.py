@@ -50,6 +50,9 @@ def handle_errors(func: Callable) -> Callable:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:          # `w4r-kit list | head`: the reader went away
+            sys.stderr.close()
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was written.", err=True)
             raise typer.Exit(130) from None

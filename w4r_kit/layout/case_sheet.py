@@ -160,8 +160,9 @@ def _bottom_zone(c, ctx: Context, case: Case, url: str) -> float:
     qx = g.width - g.margin - QR_MM * mm
     draw_text(c, ctx, w.get("petition_title").upper(), g.width - g.margin, row_top + 8, 8, bold=True,
               color=GREY, anchor="right")
-    draw_qr(c, url, qx, g.y(row_top + 12 + QR_MM * mm), QR_MM * mm)
-    draw_text(c, ctx, short_url(case.petition_url), g.width - g.margin, row_top + 12 + QR_MM * mm + 10, 7,
+    qr_top = row_top + 12 + 2.5 * mm          # below the label, clear of the quiet zone
+    draw_qr(c, url, qx, g.y(qr_top + QR_MM * mm), QR_MM * mm)
+    draw_text(c, ctx, short_url(case.petition_url), g.width - g.margin, qr_top + QR_MM * mm + 3 * mm + 7, 7,
               color=GREY, anchor="right", max_width=(QR_MM + 20) * mm)
     return box_top
 

@@ -29,7 +29,8 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
             raise Overflow("[campaign] title", "too long for the cover even at 24 pt; shorten it")
         h = p.wrap(g.content_width, 36 * mm)[1]
         p.drawOn(c, x, g.y(54 * mm) - h)
-        draw_text(c, ctx, str(cfg.campaign.year), x, (COVER_BAND_MM - 14) * mm, 40, bold=True)
+        year_size = p.style.fontSize
+        draw_text(c, ctx, str(cfg.campaign.year), x, 54 * mm + h + year_size * 0.95, year_size, bold=True)
 
         top = (COVER_BAND_MM + 9) * mm
         top += draw_paragraph(c, ctx, w.get("cover_intro"), x, top, g.content_width, "body") + 8 * mm
