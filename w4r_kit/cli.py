@@ -48,7 +48,7 @@ def handle_errors(func: Callable) -> Callable:
             errors = sum(1 for p in exc.problems if not p.warning)
             typer.echo(f"{errors} problem{'s' if errors != 1 else ''} found; nothing was written.", err=True)
             raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
         except BrokenPipeError:          # `w4r-kit list | head`: the reader went away
             sys.stderr.close()

@@ -1,0 +1,59 @@
+"""Shared fixtures: the example project at the repo root, built once per test run,
+and helpers that read PDFs the way users see them (text, QR codes, outline)."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TYPER_USE_RICH", "0")   # plain, unwrapped error messages in CliRunner
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from w4r_kit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str):
+        return self.runner.invoke(app, [str(a) for a in args], prog_name="w4r-kit")
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture(scope="session")
+def example_kit(tmp_path_factory) -> dict[str, Path]:
+    """The example project's kit, built once with the CLI into a temporary folder."""
+    out = tmp_path_factory.mktemp("example-dist")
+    result = Cli()("build", "--project", ROOT, "--out", out)
+    assert result.exit_code == 0, result.output
+    return {lang: out / f"kit-{lang}.pdf" for lang in ("fr", "en", "lb")}
+
+
+@pytest.fixture()
+def starter(tmp_path) -> Path:
+    """A fresh project made by `w4r-kit init`."""
+    target = tmp_path / "my-kit"
+    result = Cli()("init", target)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture()
+def example_copy(tmp_path) -> Path:
+    """A writable copy of the example project (kit.toml, cases, letter templates)."""
+    target = tmp_path / "example"
+    target.mkdir()
+    shutil.copy(ROOT / "kit.toml", target)
+    shutil.copytree(ROOT / "cases", target / "cases")
+    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
+    return target
