@@ -148,6 +148,8 @@ def make_styles(ctx: Context) -> dict[str, ParagraphStyle]:
     bold = ctx.fonts.bold
 
     def style(name: str, **kw) -> ParagraphStyle:
+        # Only running text is hyphenated; labels, addresses and ragged text are not.
+        kw.setdefault("hyphenationLang", "")
         return ParagraphStyle(name, parent=base, **kw)
 
     return {
@@ -162,7 +164,7 @@ def make_styles(ctx: Context) -> dict[str, ParagraphStyle]:
         "h3": style("h3", fontName=bold, fontSize=10.5, leading=13, alignment=TA_LEFT, spaceBefore=0),
         "ask": style("ask", fontName=bold, fontSize=11, leading=15, alignment=TA_LEFT, textColor=white),
         "address": style("address", fontSize=10, leading=12.5, alignment=TA_LEFT),
-        "letter": style("letter", fontSize=10.5, leading=15, spaceAfter=7),
+        "letter": style("letter", fontSize=10.5, leading=15, spaceAfter=7, hyphenationLang=hyphenation),
     }
 
 

@@ -22,7 +22,7 @@ SHEET_BAND_MM = 30
 ASK_TOP_MM = 35
 ASK_MAX_MM = 24
 HEAD_MM = 8
-ROW_MAX_MM = 10
+ROW_MAX_MM = 12            # generous rows: signatures are written standing, on a knee
 ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
