@@ -16,7 +16,7 @@ from .layout.common import Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
 from .load import Kit
 from .model import Case
-from .tracking import sheet_id, slug, tracked_url
+from .tracking import SheetIds, slug, tracked_url, tracker
 
 # The artefacts of a case, in print order (SPEC §6.2).
 CASE_ARTEFACTS = ("case_sheet", "letter", "letterhead", "signatures")
@@ -52,8 +52,9 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc.outline(ctx.words.get("outline_cover"))
     _guard(lambda: cover.draw(doc, ctx, cases), None, lang)
     group = options.group or ctx.words.get("default_group")
+    ids = SheetIds()
     for case in cases:
-        _case(doc, kit, ctx, case, options, group)
+        _case(doc, kit, ctx, case, options, group, ids)
     return doc.finish()
 
 
@@ -62,11 +63,12 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
     ctx = context(kit, lang, options.paper)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
-    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"))
+    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), SheetIds())
     return doc.finish()
 
 
-def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str) -> None:
+def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
+          ids: SheetIds) -> None:
     w, lang = ctx.words, ctx.lang
     if kit.config.print.duplex and doc.pages % 2 == 1:
         doc.blank_page()              # every case starts on a right-hand page
@@ -81,23 +83,33 @@ def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, g
     _guard(lambda: letterhead.draw(doc, ctx, case), case, lang)
     if options.sheets > 0:
         doc.outline(w.get("outline_signatures"), 1)
-        labels = sheet_labels(kit, case, lang, group, options.sheets)
-        matrices = qr.encode_many([label.url for label in labels])
-        audience = kit.config.signatures.audience
-        for label, matrix in zip(labels, matrices):
-            _guard(lambda: signature_sheet.draw(doc, ctx, case, audience, label, matrix), case, lang)
+        labels = sheet_labels(kit, case, lang, group, options.sheets, ids)
+        draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
 
 
-def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, group_id: str | None = None
-                 ) -> list[signature_sheet.SheetLabel]:
+def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, ids: SheetIds,
+                 group_id: str | None = None) -> list[signature_sheet.SheetLabel]:
+    """Footer and tracked URL of each of `n` sheets of one case for one group."""
     cfg = kit.config
     gid = group_id or slug(group)
+    url_for = tracker(cfg, case.petition_url, case=case.id, lang=lang, group=gid)
     labels = []
     for k in range(1, n + 1):
-        sid = sheet_id(cfg.section.short, cfg.campaign.year, gid, case.id, lang, k)
-        url = tracked_url(cfg, case.petition_url, case=case.id, lang=lang, group=gid, sheet=str(k), sheet_id=sid)
-        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url))
+        sid = ids.make(cfg.section.short, cfg.campaign.year, gid, case.id, lang, k)
+        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url_for(str(k), sid)))
     return labels
+
+
+def draw_sheets(doc: Document, ctx: Context, case: Case, audience: str,
+                labels: list[signature_sheet.SheetLabel]) -> list[int]:
+    """Signature sheets of one case; returns their 1-based page numbers."""
+    matrices = qr.encode_many([label.url for label in labels])
+    _guard(lambda: signature_sheet.prepare(doc, ctx, case, audience), case, ctx.lang)
+    pages = []
+    for label, matrix in zip(labels, matrices):
+        signature_sheet.draw(doc, ctx, case, audience, label, matrix)
+        pages.append(doc.pages)
+    return pages
 
 
 def _guard(draw, case: Case | None, lang: str) -> None:

@@ -1,7 +1,8 @@
 """Write stage: all outputs or none, each replaced atomically (SPEC §9).
 
-Every file is written to a temporary name in its target folder and renamed only
-when all of them were written, so a failed or interrupted run never leaves a
+Files are staged under temporary names in their target folder (written as soon as
+they are rendered, so a batch of thousands of pages never sits in memory) and
+renamed only when every one was written. A failed or interrupted run leaves no
 half-written PDF, and earlier outputs stay as they were.
 """
 from __future__ import annotations
@@ -13,37 +14,64 @@ from pathlib import Path
 
 from .errors import KitError, Problem
 
+_HINTS = {errno.ENOSPC: "the disk is full; free some space and run again",
+          errno.EDQUOT: "disk quota exceeded; free some space and run again",
+          errno.EACCES: "permission denied; choose another --out folder",
+          errno.EPERM: "permission denied; choose another --out folder",
+          errno.EROFS: "the folder is read-only; choose another --out folder",
+          errno.ENOTDIR: "a file is in the way of the output folder; choose another --out folder"}
 
-def write_all(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none; return the paths written."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
+
+class Staging:
+    """Temporary files that become the outputs on `commit`, or vanish on `abort`."""
+
+    def __init__(self) -> None:
+        self._temps: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def add(self, path: Path, data: bytes) -> None:
+        if any(target == path for _, target in self._temps):
+            raise ValueError(f"two outputs would be written to {path}")
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-            temps.append((tmp, path))
+            self._temps.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)
-    except OSError as exc:
-        for tmp, _ in temps:
-            _remove(tmp)
-        target = exc.filename or (temps[-1][1].parent if temps else "output folder")
-        hint = {errno.ENOSPC: "the disk is full; free some space and run again",
-                errno.EACCES: "permission denied; choose another --out folder",
-                errno.EROFS: "the folder is read-only; choose another --out folder",
-                errno.EDQUOT: "disk quota exceeded; free some space and run again"}.get(
-                    exc.errno, exc.strerror or str(exc))
-        raise KitError(Problem(str(target), 0, "", f"cannot write the output: {hint}; nothing was written")) from None
-    for tmp, path in temps:
-        os.replace(tmp, path)
-    return list(files)
+        except OSError as exc:
+            self.abort()
+            hint = _HINTS.get(exc.errno, exc.strerror or str(exc))
+            raise KitError(Problem(str(exc.filename or path.parent), 0, "",
+                                   f"cannot write the output: {hint}; nothing was written")) from None
+
+    def commit(self) -> list[Path]:
+        for tmp, path in self._temps:
+            os.replace(tmp, path)
+        done = [path for _, path in self._temps]
+        self._temps = []
+        return done
+
+    def abort(self) -> None:
+        for tmp, _ in self._temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self._temps = []
 
 
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file or none; return the paths written."""
+    with Staging() as staging:
+        for path, data in files.items():
+            staging.add(path, data)
+        return staging.commit()

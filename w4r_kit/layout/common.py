@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -27,6 +28,11 @@ from .. import qr
 from ..model import KitConfig
 from ..strings import Words
 from .fonts import Fonts
+
+# Pinned here, not left to RL_* environment variables or settings files: plain Flate
+# streams (ASCII85 on top makes files 15 % larger and, in pure Python, dominates the
+# time of a 10,000-sheet batch).
+rl_config.useA85 = 0
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
 
@@ -319,16 +325,19 @@ def campaign_mark(c: Canvas, ctx: Context, x: float, top: float, size: float = 9
     draw_text(c, ctx, f"{title} {cfg.campaign.year}".upper(), x, top + size, size, bold=True)
 
 
-def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.QrMatrix | None = None) -> None:
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.QrMatrix | None = None,
+            quiet_zone: bool = True) -> None:
     """A QR code as one vector path, `size` pt wide without its quiet zone, lower-left at (x, y).
 
-    A white quiet zone of four modules is painted around it, so it scans on any background.
+    With `quiet_zone`, a white margin of four modules is painted first so the code scans
+    on any background; callers that keep that area white already skip it.
     """
     m = matrix or qr.encode(data)
     module = size / m.size
-    quiet = QR_QUIET_MODULES * module
-    c.setFillColor(white)
-    c.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
+    if quiet_zone:
+        quiet = QR_QUIET_MODULES * module
+        c.setFillColor(white)
+        c.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
     c.addLiteral(f"q 0 g {module:.5f} 0 0 {module:.5f} {x:.3f} {y:.3f} cm {m.pdf_path_ops()} Q")
 
 

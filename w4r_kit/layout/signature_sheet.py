@@ -26,6 +26,7 @@ ROW_MAX_MM = 12            # generous rows: signatures are written standing, on 
 ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
+QR_BOTTOM_MM = 16
 NUMBER_COL_MM = 8
 CONSENT_COL_MM = 24
 BOX_MM = 3.2
@@ -49,9 +50,8 @@ def _form_name(case: Case, audience: str) -> str:
     return f"sheet-{case.id}-{audience}"
 
 
-def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
-         matrix: qr.QrMatrix | None = None) -> None:
-    """One signature sheet; the static part is drawn on first use and reused after."""
+def prepare(doc: Document, ctx: Context, case: Case, audience: str) -> None:
+    """Draw the static part of this case's sheets into the document once (a form XObject)."""
     g = ctx.geometry
     name = _form_name(case, audience)
     c = doc.canvas
@@ -59,12 +59,23 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
         c.beginForm(name, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
         _static(c, ctx, case, audience)
         c.endForm()
+
+
+def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
+         matrix: qr.QrMatrix | None = None) -> None:
+    """One signature sheet: the shared static part, the footer line and this sheet's QR code.
+
+    This runs once per printed sheet (10,000+ in a national batch): keep it lean.
+    """
+    g = ctx.geometry
+    prepare(doc, ctx, case, audience)
     with doc.page() as c:
-        c.doForm(name)
+        c.doForm(_form_name(case, audience))
         text = ctx.words.get("sheet_footer", group=label.group, k=label.k, n=label.n, sheet_id=label.sheet_id)
         draw_text(c, ctx, text, g.margin, g.height - 12 * mm, 8.5, bold=True,
                   max_width=g.content_width - (QR_MM + 10) * mm)
-        draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, 16 * mm, QR_MM * mm, matrix)
+        draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
+                quiet_zone=False)
 
 
 def _static(c, ctx: Context, case: Case, audience: str) -> None:
@@ -175,8 +186,11 @@ def _bottom(c, ctx: Context, audience: str) -> None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
     r.wrap(text_w, 12 * mm)
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.4)
-    qr_label_top = g.height - 16 * mm - QR_MM * mm - 4 * mm
+    # The quiet zone is part of the static page, so each sheet draws only its modules.
+    quiet = 4 * QR_MM * mm / 25      # 4 modules of the densest code we print (version 2+)
+    c.setFillColor(white)
+    c.rect(g.width - g.margin - QR_MM * mm - quiet, QR_BOTTOM_MM * mm - quiet, QR_MM * mm + 2 * quiet,
+           QR_MM * mm + 2 * quiet, stroke=0, fill=1)
+    qr_label_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm - 4 * mm
     draw_text(c, ctx, w.get("scan_to_sign"), g.width - g.margin - QR_MM * mm / 2, qr_label_top, 7.5,
               bold=True, anchor="center", max_width=(QR_MM + 8) * mm)
