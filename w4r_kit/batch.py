@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .assemble import _guard, context, draw_sheets, metadata, sheet_labels
+from .config import did_you_mean
 from .errors import Problems
 from .groups import load_groups
 from .layout import collector, return_form
@@ -119,10 +120,16 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
                      merge: bool = False, jobs: int = 1,
                      progress: Callable[[int], None] | None = None) -> BatchResult:
     """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv."""
-    kit = load_project(project, case_ids=case_ids, allow_incomplete=True)
+    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
+    kit = load_project(project, allow_incomplete=True)
     problems = Problems(project.root)
-    groups = load_groups(groups_file, kit.config.campaign.languages, [c.id for c in kit.cases],
-                         kit.config.signatures.audience, problems)
+    known = [c.id for c in kit.cases]
+    for case_id in case_ids or []:
+        if case_id not in known:
+            problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
+                         project.cases_dir, 0, "--case")
+    groups = load_groups(groups_file, kit.config.campaign.languages, known, kit.config.signatures.audience,
+                         problems)
     for group in groups:
         for case_id in group.cases:
             missing = kit.incomplete.get(group.lang, {}).get(case_id)
@@ -130,10 +137,15 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
                 problems.add(f"case '{case_id}' has no '{group.lang}' text for {', '.join(missing)}; "
                              "translate it or remove it from this group", groups_file, group.line, "cases")
     problems.raise_if_errors()
-    packs = plan(kit, groups, case_ids)
-    for pack in packs:
-        if not pack.cases:
-            problems.add(f"no case to print for group '{pack.group.id}' in '{pack.group.lang}'",
+    packs = []
+    for pack in plan(kit, groups, case_ids):
+        if pack.cases:
+            packs.append(pack)
+        elif case_ids:
+            problems.warn(f"group '{pack.group.id}' has none of the cases asked for; skipped",
+                          groups_file, pack.group.line, "cases")
+        else:
+            problems.add(f"no case is complete in '{pack.group.lang}' for group '{pack.group.id}'",
                          groups_file, pack.group.line, "cases")
     problems.raise_if_errors()
 
@@ -152,7 +164,7 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
                 pages += n
         staging.add(out / "manifest.csv", manifest_csv(rows))
         files = staging.commit()
-    return BatchResult(files, sheets, pages, kit.warnings)
+    return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
 
 
 def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[ManifestRow], int]:
