@@ -7,7 +7,7 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 
 from ..model import Case, Group
-from .common import (GREY, Context, Document, band, campaign_mark, draw_paragraph, draw_text,
+from .common import (GREY, Context, Document, draw_paragraph, draw_text, titled_band,
                      fit_address, footer)
 from .overflow import Overflow
 
@@ -22,9 +22,7 @@ def draw(doc: Document, ctx: Context, group: Group, cases: list[Case], sheets_to
     g, w, cfg = ctx.geometry, ctx.words, ctx.config
     x, width = g.margin, g.content_width
     with doc.page() as c:
-        band(c, ctx, 30 * mm)
-        campaign_mark(c, ctx, x, 7 * mm, 8)
-        draw_text(c, ctx, w.get("collector_title"), x, 21 * mm, 17, bold=True, max_width=width)
+        titled_band(c, ctx, w.get("collector_title"))
 
         top = 42 * mm
         value_x = x + LABEL_COL_MM * mm

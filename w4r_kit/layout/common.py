@@ -308,6 +308,16 @@ def band(c: Canvas, ctx: Context, height: float, color: Color | None = None) -> 
     c.rect(-g.bleed, g.y(height), g.width + 2 * g.bleed, height + g.bleed, stroke=0, fill=1)
 
 
+def titled_band(c: Canvas, ctx: Context, title: str, subtitle: str = "") -> None:
+    """The header of a sheet or form: brand band, campaign mark, title, optional subtitle."""
+    g = ctx.geometry
+    band(c, ctx, BAND_MM * mm)
+    campaign_mark(c, ctx, g.margin, 7 * mm, 8)
+    draw_text(c, ctx, title, g.margin, 20 * mm if subtitle else 21 * mm, 17, bold=True, max_width=g.content_width)
+    if subtitle:
+        draw_text(c, ctx, subtitle.upper(), g.margin, 26.5 * mm, 8.5, bold=True, max_width=g.content_width)
+
+
 def footer(c: Canvas, ctx: Context, left: str, right: str = "") -> None:
     g = ctx.geometry
     y = g.height - FOOTER_MM * mm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from ..model import Case, Group
-from .common import (GREY, LIGHT, RULE, Context, Document, band, campaign_mark, draw_text, footer,
+from .common import (GREY, LIGHT, RULE, Context, Document, draw_text, footer, titled_band,
                      string_width)
 
 ROW_MM = 12
@@ -17,9 +17,7 @@ def draw(doc: Document, ctx: Context, group: Group, cases: list[Case]) -> None:
     g, w, cfg = ctx.geometry, ctx.words, ctx.config
     x, width = g.margin, g.content_width
     with doc.page() as c:
-        band(c, ctx, 30 * mm)
-        campaign_mark(c, ctx, x, 7 * mm, 8)
-        draw_text(c, ctx, w.get("return_form_title"), x, 21 * mm, 17, bold=True, max_width=width)
+        titled_band(c, ctx, w.get("return_form_title"))
         draw_text(c, ctx, w.get("return_form_intro"), x, 40 * mm, 10, max_width=width)
         draw_text(c, ctx, w.get("collector_group").upper(), x, 50 * mm, 8, bold=True, color=GREY)
         draw_text(c, ctx, f"{group.name} ({group.id})", x, 56 * mm, 12, bold=True, max_width=width)

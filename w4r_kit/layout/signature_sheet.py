@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, band, campaign_mark, draw_qr, draw_text,
+from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, titled_band,
                      fit_paragraph, string_width)
 from .overflow import Overflow
 
@@ -79,14 +79,9 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
 
 
 def _static(c, ctx: Context, case: Case, audience: str) -> None:
-    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    g, w = ctx.geometry, ctx.words
     x = g.margin
-    band(c, ctx, SHEET_BAND_MM * mm)
-    campaign_mark(c, ctx, x, 7 * mm, 8)
-    title = f"{w.get('sheet_title')} — {case.name}"
-    draw_text(c, ctx, title, x, 20 * mm, 17, bold=True, max_width=g.content_width)
-    draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}".upper(), x, 26.5 * mm, 8.5,
-              bold=True, max_width=g.content_width)
+    titled_band(c, ctx, f"{w.get('sheet_title')} — {case.name}", f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}")
 
     ask = fit_paragraph(ctx, f"{w.get('sheet_ask_intro')} {case.ask[ctx.lang]}", g.content_width,
                         ASK_MAX_MM * mm, "body_left", 8)
