@@ -218,12 +218,13 @@ def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, wid
 
 
 def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: str,
-                  min_size: float) -> Paragraph | None:
+                  min_size: float, **overrides) -> Paragraph | None:
     """The paragraph at the largest size (down to `min_size`) that fits the box, else None."""
-    st = ctx.styles[style]
+    st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
     size = st.fontSize
     while size >= min_size - 1e-6:
-        p = paragraph(ctx, text, style, fontSize=size, leading=size * st.leading / st.fontSize)
+        p = paragraph(ctx, text, style, **{**overrides, "fontSize": size,
+                                           "leading": size * st.leading / st.fontSize})
         if p.wrap(width, height)[1] <= height:
             return p
         size -= 0.5

@@ -15,20 +15,21 @@ from reportlab.lib.units import mm
 from .. import qr
 from ..model import Case
 from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, titled_band,
-                     fit_paragraph, string_width)
+                     fit_paragraph)
 from .overflow import Overflow
 
 SHEET_BAND_MM = 30
 ASK_TOP_MM = 35
 ASK_MAX_MM = 24
-HEAD_MM = 8
+HEAD_MM = 9
+CELL_PAD_MM = 1.6
 ROW_MAX_MM = 12            # generous rows: signatures are written standing, on a knee
 ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
 QR_BOTTOM_MM = 16
 NUMBER_COL_MM = 8
-CONSENT_COL_MM = 24
+CONSENT_COL_MM = 27
 BOX_MM = 3.2
 HEAD_FILL = HexColor("#1A1A1A")
 COLUMN_WEIGHTS = {"name": 3.2, "first_name": 2.6, "age": 1.0, "email": 3.2, "city": 2.0,
@@ -120,12 +121,14 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
     c.rect(x0, g.y(top + head_h), g.content_width, head_h, stroke=0, fill=1)
     x = x0
     for label, width in zip(labels, widths):
-        size = 7.5
-        tw = string_width(ctx, label, True, size)
-        if tw > width - 3:
-            size = max(5.5, size * (width - 3) / tw)
-        draw_text(c, ctx, label, x + 1.5, top + head_h / 2 + size * 0.36, size, bold=True, color=white,
-                  max_width=width - 3)
+        # A header may wrap onto two lines ("Me tenir / informé·e") before it shrinks.
+        inner = width - 2 * CELL_PAD_MM * mm
+        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", 5.5, textColor=white, fontSize=7.5,
+                          leading=8.5)
+        if p is None:
+            raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
+        ph = p.wrap(inner, head_h)[1]
+        p.drawOn(c, x + CELL_PAD_MM * mm, g.y(top + (head_h + ph) / 2) + 0.6)
         x += width
 
     c.setStrokeColor(RULE)
