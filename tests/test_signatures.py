@@ -74,7 +74,7 @@ def test_youth_sheets_ask_no_contact_data_adult_sheets_ask_consent(batch):
     youth = page_texts(batch / "lycee-aline-mayrisch-5b.pdf")[1]
     assert "Prénom" in youth and "Âge" in youth and "E-mail" not in youth and "Oui" not in youth
     assert "seuls ton prénom et ton âge sont demandés" in youth
-    adult = page_texts(batch / "groupe-esch.pdf")[1]
+    adult = " ".join(page_texts(batch / "groupe-esch.pdf")[1].split())
     assert "Nom et prénom" in adult and "E-mail" in adult and "Me tenir informé·e" in adult
     assert adult.count("Oui") >= 15 and adult.count("Non") >= 15
     lb = page_texts(batch / "ecole-bonnevoie-c4.pdf")[1]
