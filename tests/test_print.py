@@ -25,7 +25,7 @@ BLEED_MM = 3
 SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 LANGS = ("fr", "en", "lb")
 PAPERS = ("A4", "Letter")
-SHEETS = 2          # five pages per case, so duplex needs a blank before every other case
+SHEETS = 1          # per case: case sheet, letter, writing paper (+ blank back), one signature sheet
 CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.yaml"))
 SOURCE_DATE_EPOCH = "1795305600"          # 2026-11-22 00:00:00 UTC
 
@@ -142,9 +142,13 @@ def test_duplex_starts_every_case_on_a_right_hand_page(print_kits, paper):
     assert all((page + 1) % 2 == 1 for page in starts), [p + 1 for p in starts]
     texts = page_texts(path)
     blanks = [i for i, t in enumerate(texts) if not t.strip()]
-    # one-page cover and five-page cases: a blank before every case, and nowhere else
-    assert blanks == [page - 1 for page in starts]
-    assert len(texts) == 2 + len(CASES) * (3 + SHEETS) + len(CASES) - 1
+    papers = [page for level, title, page in outline(path) if level == 1 and title == "Papier à lettre"]
+    # the writing paper is posted: a sheet of its own, right-hand page with a blank back
+    assert len(papers) == len(CASES) and all(page % 2 == 0 for page in papers)
+    # cover | blank; per case: case sheet | letter, writing paper | blank, signature sheet | blank
+    # (that last blank only when another case follows)
+    assert blanks == sorted([1] + [page + 1 for page in papers] + [page - 1 for page in starts[1:]])
+    assert len(texts) == 2 + len(CASES) * (4 + SHEETS + 1) - 1
 
 
 @pytest.mark.parametrize("paper", PAPERS)
