@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -491,7 +491,7 @@ def fold_marks(c: Canvas, ctx: Context) -> None:
 def window_address(c: Canvas, ctx: Context, case) -> None:
     """The addressee block inside the envelope window (DL for A4, #10 for Letter)."""
     from .overflow import Overflow
-    g, env, a = ctx.geometry, ctx.geometry.envelope, case.addressee
+    env, a = ctx.geometry.envelope, case.addressee
     lines = [a.name, a.title[ctx.lang], *a.address]
     size = 10.0
     width = env.width - env.inset - 2 * mm
