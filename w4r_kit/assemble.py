@@ -70,8 +70,7 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
           ids: SheetIds) -> None:
     w, lang = ctx.words, ctx.lang
-    if kit.config.print.duplex and doc.pages % 2 == 1:
-        doc.blank_page()              # every case starts on a right-hand page
+    _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
     group_slug = slug(group)
     url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=group_slug, sheet="case")
@@ -79,12 +78,22 @@ def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, g
     _guard(lambda: case_sheet.draw(doc, ctx, case, url), case, lang)
     doc.outline(w.get("outline_letter"), 1)
     _guard(lambda: letter.draw(doc, ctx, case, kit.letters[case.id, lang], options.date), case, lang)
+    # The writing paper is posted to the official: in duplex it gets a sheet of its own
+    # (right-hand page, blank back), never the letter or a signature sheet behind it.
+    _right_hand_page(doc, kit)
     doc.outline(w.get("outline_letterhead"), 1)
     _guard(lambda: letterhead.draw(doc, ctx, case), case, lang)
+    _right_hand_page(doc, kit)
     if options.sheets > 0:
         doc.outline(w.get("outline_signatures"), 1)
         labels = sheet_labels(kit, case, lang, group, options.sheets, ids)
         draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
+
+
+def _right_hand_page(doc: Document, kit: Kit) -> None:
+    """In duplex, a blank page if the next page would be a left-hand (even) one."""
+    if kit.config.print.duplex and doc.pages % 2 == 1:
+        doc.blank_page()
 
 
 def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, ids: SheetIds,
