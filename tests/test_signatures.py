@@ -142,3 +142,25 @@ def test_missing_columns(cli, tmp_path):
     r = cli("signatures", "--groups", groups, "--project", ROOT, "--out", tmp_path / "out")
     assert r.exit_code == 1
     assert "1: lang: missing column 'lang'" in r.stderr
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from w4r_kit import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    with cli._progress() as advance:
+        assert advance is not None
+        for _ in range(3):
+            advance(10)
+    with monkeypatch.context() as m:
+        m.setattr(sys, "stderr", io.StringIO())
+        with cli._progress() as advance:
+            assert advance is None
