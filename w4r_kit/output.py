@@ -14,8 +14,21 @@ from pathlib import Path
 from .errors import KitError, Problem
 
 
+_HINTS = {errno.ENOSPC: "the disk is full; free some space and run again",
+          errno.EDQUOT: "disk quota exceeded; free some space and run again",
+          errno.EACCES: "permission denied; choose another --out folder",
+          errno.EPERM: "permission denied; choose another --out folder",
+          errno.EROFS: "the folder is read-only; choose another --out folder",
+          errno.ENOTDIR: "a part of the path is a file, not a folder; choose another --out folder",
+          errno.EISDIR: "a folder is in the way of the output file; move it or choose another --out folder",
+          errno.ENOENT: "the folder cannot be created there; choose another --out folder"}
+
+
 def write_all(files: dict[Path, bytes]) -> list[Path]:
     """Write every file or none; return the paths written."""
+    for path in files:
+        if path.is_dir():             # found now, before anything is written or replaced
+            raise _error(path, errno.EISDIR)
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
@@ -27,19 +40,19 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)
+        for tmp, path in temps:
+            os.replace(tmp, path)
     except OSError as exc:
         for tmp, _ in temps:
             _remove(tmp)
-        target = exc.filename or (temps[-1][1].parent if temps else "output folder")
-        hint = {errno.ENOSPC: "the disk is full; free some space and run again",
-                errno.EACCES: "permission denied; choose another --out folder",
-                errno.EROFS: "the folder is read-only; choose another --out folder",
-                errno.EDQUOT: "disk quota exceeded; free some space and run again"}.get(
-                    exc.errno, exc.strerror or str(exc))
-        raise KitError(Problem(str(target), 0, "", f"cannot write the output: {hint}; nothing was written")) from None
-    for tmp, path in temps:
-        os.replace(tmp, path)
+        raise _error(exc.filename or (temps[-1][1].parent if temps else "output folder"), exc.errno,
+                     exc.strerror or str(exc)) from None
     return list(files)
+
+
+def _error(target: Path | str, code: int | None, detail: str = "") -> KitError:
+    hint = _HINTS.get(code, detail) if code is not None else detail
+    return KitError(Problem(str(target), 0, "", f"cannot write the output: {hint}"))
 
 
 def _remove(path: str) -> None:
