@@ -17,7 +17,7 @@ from .errors import KitError, Problem
 from .layout import case_sheet, cover, letter, letterhead, signature_sheet
 from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
-from .load import Kit, Source, case_sources, config_sources
+from .load import Kit, Source, case_line, case_sources, config_sources
 from .model import Case
 from .tracking import sheet_id, slug, tracked_url
 
@@ -147,7 +147,7 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 
 
 # Fields printed the same in every language: reported once, without a language.
-_LANGUAGE_FREE = {"name", "addressee.name", "photo_credit", "cases", "[signatures] rows", "[section] name"}
+_LANGUAGE_FREE = {"cases", "[signatures] rows"}
 
 
 def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> Problem:
@@ -155,6 +155,7 @@ def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> P
     cfg, project = kit.config, kit.project
     file: Path | str = case.file if case else project.config_file
     line, name, message = 0, exc.field or "text", exc.message
+    same_in_every_language = name in _LANGUAGE_FREE
     if exc.field == "letter" and case and (case.id, lang) in kit.letters:
         file = kit.letters[case.id, lang].template
     elif exc.field == "cases":
@@ -169,13 +170,14 @@ def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> P
         table, _, key = exc.field[1:].partition("] ")
         file, line = project.config_file, cfg.line(table, key)
     elif exc.field and case:
-        line = case.lines.get(exc.field, case.lines.get(exc.field.split(".")[0], 0))
+        line = case_line(case, exc.field, lang)
     elif exc.text:
         source = _source_of(kit, exc.text, case, lang)
         if source:
             file, line, name = source.file, source.line, source.field
             message = f"too long for its line even at {MIN_TEXT_PT} pt; shorten it"
-    label = name if name in _LANGUAGE_FREE else f"{name} [{lang}]"
+            same_in_every_language = not source.lang
+    label = name if same_in_every_language else f"{name} [{lang}]"
     rel = project.rel(Path(file)) if file else ""
     return Problem(rel, line, label, message)
 

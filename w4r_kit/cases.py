@@ -187,14 +187,14 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
                 photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
 
 
-def _field_lines(data: LineDict) -> dict[str, int]:
+def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
+    """'ask' -> 5, 'ask.en' -> 7, 'addressee.title.fr' -> 35: the line of every key, nested too."""
     out = {}
     for key, line in data.lines.items():
-        out[str(key)] = line
+        out[f"{prefix}{key}"] = line
         value = data[key]
         if isinstance(value, LineDict):
-            for sub, subline in value.lines.items():
-                out[f"{key}.{sub}"] = subline
+            out.update(_field_lines(value, f"{prefix}{key}."))
     return out
 
 

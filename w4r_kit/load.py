@@ -21,6 +21,7 @@ from .model import Case, KitConfig
 from .project import Project
 from .strings import Words, load_words
 from .templates import Letter, environment, render_letter
+from .tracking import short_url
 
 QR_MIN_MODULE_MM = 0.35       # smaller modules are unreliable on office printers and phones
 QR_PRINTED_MM = 24
@@ -93,7 +94,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             if missing:
                 kit.incomplete.setdefault(lang, {})[case.id] = missing
                 for name in missing:
-                    line = case.lines.get(name, case.lines.get(name.split(".")[0], 0))
+                    line = case_line(case, name)
                     message = (f"no text for '{lang}'; skipped (--allow-incomplete)" if allow_incomplete else
                                f"no text for '{lang}' (add it, or build with --allow-incomplete)")
                     problems.add(message, case.file, line, name, warning=allow_incomplete)
@@ -176,25 +177,30 @@ def config_sources(kit: Kit, lang: str) -> list[Source]:
     return out
 
 
+def case_line(case: Case, name: str, lang: str = "") -> int:
+    """The line of field `name` ('ask', 'addressee.title'), of its `lang` text if that has its own."""
+    for key in (f"{name}.{lang}" if lang else name, name, name.split(".")[0]):
+        if key in case.lines:
+            return case.lines[key]
+    return 0
+
+
 def case_sources(case: Case, lang: str) -> list[Source]:
     """Every text of `case` that the kit of `lang` prints."""
-    def at(name: str) -> int:
-        return case.lines.get(name, case.lines.get(name.split(".")[0], 0))
+    def source(name: str, text: str, translated: bool = False) -> Source:
+        return Source(case.file, case_line(case, name, lang if translated else ""), name, text,
+                      lang if translated else "")
 
     a = case.addressee
-    out = [Source(case.file, at("name"), "name", case.name),
-           Source(case.file, at("addressee.name"), "addressee.name", a.name),
-           Source(case.file, at("addressee.email"), "addressee.email", a.email),
-           Source(case.file, at("photo_credit"), "photo_credit", case.photo_credit)]
-    out += [Source(case.file, at(key), key, getattr(case, key).get(lang, ""), lang) for key in TRANSLATED]
-    out += [Source(case.file, at(f"addressee.{key}"), f"addressee.{key}", getattr(a, key).get(lang, ""), lang)
-            for key in ("title", "salutation")]
-    out += [Source(case.file, at("addressee.address"), "addressee.address", line) for line in a.address]
+    out = [source("name", case.name), source("addressee.name", a.name), source("addressee.email", a.email),
+           source("photo_credit", case.photo_credit),
+           source("petition_url", short_url(case.petition_url))]     # printed under the QR code
+    out += [source(key, getattr(case, key).get(lang, ""), True) for key in TRANSLATED]
+    out += [source(f"addressee.{key}", getattr(a, key).get(lang, ""), True) for key in ("title", "salutation")]
+    out += [source("addressee.address", line) for line in a.address]
     if case.solidarity:
-        out += [Source(case.file, at("solidarity.address"), "solidarity.address", line)
-                for line in case.solidarity.address]
-        out.append(Source(case.file, at("solidarity.note"), "solidarity.note",
-                          case.solidarity.note.get(lang, ""), lang))
+        out += [source("solidarity.address", line) for line in case.solidarity.address]
+        out.append(source("solidarity.note", case.solidarity.note.get(lang, ""), True))
     return out
 
 

@@ -42,9 +42,11 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
             os.chmod(tmp, 0o644)
         for tmp, path in temps:
             os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:      # Ctrl-C too: no temporary file is left behind
         for tmp, _ in temps:
             _remove(tmp)
+        if not isinstance(exc, OSError):
+            raise
         raise _error(exc.filename or (temps[-1][1].parent if temps else "output folder"), exc.errno,
                      exc.strerror or str(exc)) from None
     return list(files)

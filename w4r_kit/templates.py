@@ -30,8 +30,20 @@ def environment(project: Project) -> SandboxedEnvironment:
     }, delimiter="/")
     return SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
-        undefined=jinja2.StrictUndefined, autoescape=False, auto_reload=False,
+        undefined=jinja2.StrictUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+
+
+def _printable(value: Any) -> Any:
+    """Refuse to print what would come out as Python's notation ('<built-in method ...>', "['a', 'b']")."""
+    if isinstance(value, jinja2.Undefined):
+        return value              # printing it raises the undefined or unsafe-access error
+    if callable(value):
+        raise jinja2.TemplateRuntimeError("prints a function or object, not a text; remove it")
+    if isinstance(value, (dict, list, tuple)):
+        raise jinja2.TemplateRuntimeError("prints a list or mapping as Python writes it; use e.g. "
+                                          "{{ case.addressee.address | join(', ') }}")
+    return value
 
 
 def template_names(case_id: str, lang: str) -> list[str]:
