@@ -73,7 +73,7 @@ def every_pdf_passes_independent_checks(tmp_path_factory):
         _pdf_check_summary.append(f"SKIPPED qpdf/pdffonts checks of the PDFs written: {', '.join(missing)} "
                                   "not installed (.ci/run installs qpdf and poppler-utils)")
         return
-    pdfs = sorted(p for p in tmp_path_factory.getbasetemp().rglob("*.pdf") if is_whole_pdf(p))
+    pdfs = sorted(p for p in tmp_path_factory.getbasetemp().rglob("*.pdf") if p.is_file() and is_whole_pdf(p))
     problems = [problem for path in pdfs for problem in independent_check(path)]
     _pdf_check_summary.append(f"qpdf --check and pdffonts: {len(pdfs)} PDFs written by the tests checked, "
                               f"{len(problems)} problems")

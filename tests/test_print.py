@@ -409,7 +409,7 @@ def test_right_to_left_names_are_refused_naming_the_character(starter):
     case.write_text(re.sub(r'(?m)^name: .*$', 'name: "منال العتيبي"', source), encoding="utf-8")
     r = Cli()("build", "--project", starter, "--lang", "en")
     assert r.exit_code == 1
-    assert "cases/sebnem-korur-fincanci.yaml:2: name [en]: the fonts cannot draw 'م' (U+0645)" in r.stderr
+    assert "cases/sebnem-korur-fincanci.yaml:2: name: the fonts cannot draw 'م' (U+0645 ARABIC LETTER MEEM)" in r.stderr
     assert not (starter / "dist").exists()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .assemble import Options, case_pdf, kit_pdf
+from .assemble import Options, case_pdf, kit_pdf, layout_problems, rendered
 from .errors import KitError, Problem
 from .load import Kit, load_project
 from .output import write_all
@@ -25,12 +25,15 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
     kit = load_project(project, langs, allow_incomplete, case_ids)
-    docs: dict[Path, bytes] = {}
-    for lang in langs or kit.config.campaign.languages:
-        cases = kit.cases_for(lang)
-        if not cases:
-            raise KitError(Problem("cases", 0, f"[{lang}]", "no case is complete in this language; nothing to build"))
-        docs[project.out / f"kit-{lang}.pdf"] = kit_pdf(kit, lang, cases, options)
+    langs = list(langs or kit.config.campaign.languages)
+    empty = [lang for lang in langs if not kit.cases_for(lang)]
+    if empty:
+        raise KitError(*[Problem("cases", 0, f"[{lang}]", "no case is complete in this language; nothing to build")
+                         for lang in empty], *kit.warnings)
+
+    def render() -> dict[Path, bytes]:
+        return {project.out / f"kit-{lang}.pdf": kit_pdf(kit, lang, kit.cases_for(lang), options) for lang in langs}
+    docs = rendered(kit, render, langs, options)
     return Result(write_all(docs), {p: _count(d) for p, d in docs.items()}, kit.warnings)
 
 
@@ -39,18 +42,22 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
     kit = load_project(project, [lang], case_ids=[case_id])
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
-    data = case_pdf(kit, lang, case, options)
-    return Result(write_all({path: data}), {path: _count(data)}, kit.warnings)
+    docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options)}, [lang], options)
+    return Result(write_all(docs), {path: _count(docs[path])}, kit.warnings)
 
 
 def check(project: Project, langs: list[str] | None = None, allow_incomplete: bool = False,
           paper: str | None = None) -> Kit:
-    """Everything `build` checks, including a full lay-out in memory; writes nothing."""
+    """Everything `build` checks, including a full lay-out in memory; writes nothing.
+
+    Raises KitError with every problem found, text that does not fit included.
+    """
     kit = load_project(project, langs, allow_incomplete)
-    for lang in langs or kit.config.campaign.languages:
-        cases = kit.cases_for(lang)
-        if cases:
-            kit_pdf(kit, lang, cases, Options(paper=paper))
+    options = Options(paper=paper)
+    problems = [p for lang in langs or kit.config.campaign.languages
+                for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
+    if problems:
+        raise KitError(*problems, *kit.warnings)
     return kit
 
 

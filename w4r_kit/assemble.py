@@ -7,19 +7,19 @@ sheet, model letter, letterhead and signature sheets).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 from . import qr
 from .errors import KitError, Problem
 from .layout import case_sheet, cover, letter, letterhead, signature_sheet
-from .layout.common import Context, Document, Geometry, Metadata
+from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
-from .load import Kit
+from .load import Kit, Source, case_line, case_sources, config_sources
 from .model import Case
 from .tracking import SheetIds, slug, tracked_url, tracker
-
-# The artefacts of a case, in print order (SPEC §6.2).
-CASE_ARTEFACTS = ("case_sheet", "letter", "letterhead", "signatures")
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,12 @@ def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
 
 
 def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
-    """The whole kit of one language: cover, then every case."""
+    """The whole kit of one language: cover, then every case. Raises Overflow."""
     ctx = context(kit, lang, options.paper)
     title = ctx.words.get("kit_title", title=kit.config.campaign.title.get(lang, ""), year=kit.config.campaign.year)
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
-    _guard(lambda: cover.draw(doc, ctx, cases), None, lang)
+    cover.draw(doc, ctx, cases)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
@@ -59,7 +59,7 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
 
 
 def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
-    """One case's artefacts for one group (SPEC §8 `case`)."""
+    """One case's artefacts for one group (SPEC §8 `case`). Raises Overflow."""
     ctx = context(kit, lang, options.paper)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
@@ -67,33 +67,48 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
     return doc.finish()
 
 
+# In duplex these start on a right-hand page. The writing paper is posted to the
+# official, so it gets a sheet of its own (blank back), never the letter or a
+# signature sheet behind it.
+RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+
+
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
           ids: SheetIds) -> None:
-    w, lang = ctx.words, ctx.lang
     _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
-    group_slug = slug(group)
-    url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=group_slug, sheet="case")
-    doc.outline(w.get("outline_case_sheet"), 1)
-    _guard(lambda: case_sheet.draw(doc, ctx, case, url), case, lang)
-    doc.outline(w.get("outline_letter"), 1)
-    _guard(lambda: letter.draw(doc, ctx, case, kit.letters[case.id, lang], options.date), case, lang)
-    # The writing paper is posted to the official: in duplex it gets a sheet of its own
-    # (right-hand page, blank back), never the letter or a signature sheet behind it.
-    _right_hand_page(doc, kit)
-    doc.outline(w.get("outline_letterhead"), 1)
-    _guard(lambda: letterhead.draw(doc, ctx, case), case, lang)
-    _right_hand_page(doc, kit)
-    if options.sheets > 0:
-        doc.outline(w.get("outline_signatures"), 1)
-        labels = sheet_labels(kit, case, lang, group, options.sheets, ids)
-        draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
+    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids):
+        if outline_key in RIGHT_HAND:
+            _right_hand_page(doc, kit)
+        doc.outline(ctx.words.get(outline_key), 1)
+        draw(doc)
 
 
 def _right_hand_page(doc: Document, kit: Kit) -> None:
     """In duplex, a blank page if the next page would be a left-hand (even) one."""
     if kit.config.print.duplex and doc.pages % 2 == 1:
         doc.blank_page()
+
+
+def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None
+               ) -> list[tuple[str, Callable[[Document], None]]]:
+    """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it."""
+    lang = ctx.lang
+    url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=slug(group), sheet="case")
+
+    def signatures(doc: Document) -> None:
+        labels = sheet_labels(kit, case, lang, group, options.sheets, ids or SheetIds())
+        draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
+
+    steps: list[tuple[str, Callable[[Document], None]]] = [
+        ("outline_case_sheet", lambda doc: case_sheet.draw(doc, ctx, case, url)),
+        ("outline_letter", lambda doc: letter.draw(doc, ctx, case, kit.letters[case.id, lang].paragraphs,
+                                                   options.date)),
+        ("outline_letterhead", lambda doc: letterhead.draw(doc, ctx, case)),
+    ]
+    if options.sheets > 0:
+        steps.append(("outline_signatures", signatures))
+    return steps
 
 
 def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, ids: SheetIds,
@@ -113,7 +128,7 @@ def draw_sheets(doc: Document, ctx: Context, case: Case, audience: str,
                 labels: list[signature_sheet.SheetLabel]) -> list[int]:
     """Signature sheets of one case; returns their 1-based page numbers."""
     matrices = qr.encode_many([label.url for label in labels])
-    _guard(lambda: signature_sheet.prepare(doc, ctx, case, audience), case, ctx.lang)
+    signature_sheet.prepare(doc, ctx, case, audience)
     pages = []
     for label, matrix in zip(labels, matrices):
         signature_sheet.draw(doc, ctx, case, audience, label, matrix)
@@ -121,12 +136,89 @@ def draw_sheets(doc: Document, ctx: Context, case: Case, audience: str,
     return pages
 
 
-def _guard(draw, case: Case | None, lang: str) -> None:
-    """Run one artefact's drawing; a text that does not fit becomes a reported problem."""
+def layout_problems(kit: Kit, lang: str, cases: list[Case], options: Options) -> list[Problem]:
+    """Lay out every artefact in memory and list every text that does not fit its box.
+
+    Each artefact is drawn into a document of its own, so one text that does not
+    fit cannot hide the next one (or leave a half-drawn page behind for it).
+    """
+    ctx = context(kit, lang, options.paper)
+    meta = metadata(kit, ctx, "")
+    found: list[Problem] = []
+
+    def attempt(draw: Callable[[Document], None], case: Case | None) -> None:
+        try:
+            draw(Document(ctx, meta))
+        except Overflow as exc:
+            found.append(overflow_problem(kit, exc, case, lang))
+
+    attempt(lambda doc: cover.draw(doc, ctx, cases), None)
+    group = options.group or ctx.words.get("default_group")
+    for case in cases:
+        for _, draw in _artefacts(kit, ctx, case, options, group):
+            attempt(draw, case)
+    # A long title can overflow the cover and a footer: one problem, reported once.
+    first = {(p.file, p.line, p.field): p for p in reversed(found)}
+    return list(first.values())
+
+
+def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str], options: Options
+             ) -> dict[Path, bytes]:
+    """Run `render`; if a text does not fit, raise KitError listing every such text, not the first only."""
     try:
-        draw()
+        return render()
     except Overflow as exc:
-        file = case.file.name if case and case.file else "kit.toml"
-        where = f"cases/{file}" if case else file
-        line = case.lines.get(exc.field.split(".")[0], 0) if case else 0
-        raise KitError(Problem(where, line, f"{exc.field} [{lang}]", exc.message)) from None
+        first = exc
+    problems = [p for lang in langs for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
+    raise KitError(*(problems or [overflow_problem(kit, first, None, langs[0])]), *kit.warnings)
+
+
+# Fields printed the same in every language: reported once, without a language.
+_LANGUAGE_FREE = {"cases", "[signatures] rows"}
+
+
+def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> Problem:
+    """The problem for a text that does not fit: the file, line and field it comes from."""
+    cfg, project = kit.config, kit.project
+    file: Path | str = case.file if case else project.config_file
+    line, name, message = 0, exc.field or "text", exc.message
+    same_in_every_language = name in _LANGUAGE_FREE
+    if exc.field == "letter" and case and (case.id, lang) in kit.letters:
+        file = kit.letters[case.id, lang].template
+    elif exc.field == "cases":
+        file = project.cases_dir
+    elif exc.field == "privacy_notice":
+        if cfg.signatures.privacy_notice.get(lang):
+            file, line, name = project.config_file, cfg.line("signatures", "privacy_notice"), "[signatures] privacy_notice"
+        else:
+            name = f"privacy_{cfg.signatures.audience}"
+            file, line = kit.words[lang].where.get(name, (project.templates_dir / lang / "strings.yaml", 0))
+    elif exc.field.startswith("["):
+        table, _, key = exc.field[1:].partition("] ")
+        file, line = project.config_file, cfg.line(table, key)
+    elif exc.field and case:
+        line = case_line(case, exc.field, lang)
+    elif exc.text:
+        source = _source_of(kit, exc.text, case, lang)
+        if source:
+            file, line, name = source.file, source.line, source.field
+            message = f"too long for its line even at {MIN_TEXT_PT} pt; shorten it"
+            same_in_every_language = not source.lang
+    label = name if same_in_every_language else f"{name} [{lang}]"
+    rel = project.rel(Path(file)) if file else ""
+    return Problem(rel, line, label, message)
+
+
+def _source_of(kit: Kit, text: str, case: Case | None, lang: str) -> Source | None:
+    """The field whose text makes up most of a line that did not fit (labels mix texts: 'name — title')."""
+    folded = text.casefold()
+    cases = [case] if case else kit.cases_for(lang)      # the cover lists every case
+    candidates = [s for c in cases for s in case_sources(c, lang)] + config_sources(kit, lang)
+    matches = [s for s in candidates if s.text.strip() and _pieces_in(s.text, folded)]
+    return max(matches, key=lambda s: len(s.text), default=None)
+
+
+def _pieces_in(template: str, folded: str) -> bool:
+    """Whether the literal parts of `template` ('{name} (continued)') all occur in `folded`."""
+    pieces = [p.strip() for p in re.split(r"\{[^{}]*\}", template.casefold()) if p.strip()]
+    return bool(pieces) and all(p in folded for p in pieces)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .assemble import _guard, context, draw_sheets, metadata, sheet_labels
+from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels
 from .config import did_you_mean
-from .errors import Problems
+from .errors import KitError, Problems
 from .groups import load_groups
 from .layout import collector, return_form
 from .layout.common import Document
+from .layout.overflow import Overflow
 from .load import Kit, load_project
 from .model import Case, Group
 from .output import Staging
@@ -83,20 +84,24 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
     group = pack.group
     ctx = context(kit, group.lang)
     w = ctx.words
-    if outline_level:
-        doc.outline(group.name, 0)
-    doc.outline(w.get("outline_collector"), outline_level)
-    total = group.sheets * len(pack.cases)
-    _guard(lambda: collector.draw(doc, ctx, group, pack.cases, total), None, group.lang)
-    rows = []
-    for case in pack.cases:
-        doc.outline(case.name, outline_level)
-        labels = pack.labels[case.id]
-        pages = draw_sheets(doc, ctx, case, group.audience, labels)
-        rows += [ManifestRow(label.sheet_id, group.id, group.name, case.id, group.lang, file, page, label.url)
-                 for label, page in zip(labels, pages)]
-    doc.outline(w.get("outline_return_form"), outline_level)
-    _guard(lambda: return_form.draw(doc, ctx, group, pack.cases), None, group.lang)
+    case = None
+    try:
+        if outline_level:
+            doc.outline(group.name, 0)
+        doc.outline(w.get("outline_collector"), outline_level)
+        collector.draw(doc, ctx, group, pack.cases, group.sheets * len(pack.cases))
+        rows = []
+        for case in pack.cases:
+            doc.outline(case.name, outline_level)
+            labels = pack.labels[case.id]
+            pages = draw_sheets(doc, ctx, case, group.audience, labels)
+            rows += [ManifestRow(label.sheet_id, group.id, group.name, case.id, group.lang, file, page, label.url)
+                     for label, page in zip(labels, pages)]
+        case = None
+        doc.outline(w.get("outline_return_form"), outline_level)
+        return_form.draw(doc, ctx, group, pack.cases)
+    except Overflow as exc:
+        raise KitError(overflow_problem(kit, exc, case, group.lang)) from None
     return rows
 
 

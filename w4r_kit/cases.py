@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import did_you_mean
-from .errors import Problems
+from .errors import Problems, closest, did_you_mean
 from .model import Addressee, Case, Solidarity
 from .project import Project, inside
 from .yamlload import LineDict, load_yaml
@@ -30,21 +29,31 @@ def nfc(text: str) -> str:
 class _CaseReader:
     def __init__(self, problems: Problems, file: Path) -> None:
         self.p, self.file = problems, file
+        self.misspelt: set[tuple[int, str]] = set()
+        """(mapping, field) pairs already reported as a typo ('headlin: ...')."""
 
     def error(self, data: LineDict, key: str, field: str, message: str) -> None:
         line = getattr(data, "lines", {}).get(key, getattr(data, "line", 0))
         self.p.add(message, self.file, line, field)
 
+    def missing(self, data: LineDict, key: str, field: str, message: str) -> None:
+        # 'headlin: ...' is one problem, reported as the typo; not also as a missing 'headline'.
+        if (id(data), key) not in self.misspelt:
+            self.error(data, key, field, message)
+
     def check_keys(self, data: LineDict, allowed: tuple[str, ...], prefix: str) -> None:
         for key in data:
             if key not in allowed:
+                match = closest(str(key), (k for k in allowed if k not in data))
+                if match:
+                    self.misspelt.add((id(data), match))
                 self.error(data, key, f"{prefix}{key}",
                            f"unknown field '{key}'{did_you_mean(str(key), allowed)}")
 
     def text(self, data: LineDict, key: str, field: str, required: bool = True) -> str:
         if key not in data or data[key] is None:
             if required:
-                self.error(data, key, field, f"missing; add '{key}: ...'")
+                self.missing(data, key, field, f"missing; add '{key}: ...'")
             return ""
         value = data[key]
         if isinstance(value, str):
@@ -55,7 +64,7 @@ class _CaseReader:
     def translations(self, data: LineDict, key: str, field: str, required: bool = True) -> dict[str, str]:
         if key not in data or data[key] is None:
             if required:
-                self.error(data, key, field, f"missing; add '{key}: {{fr: ..., en: ..., lb: ...}}'")
+                self.missing(data, key, field, f"missing; add '{key}: {{fr: ..., en: ..., lb: ...}}'")
             return {}
         value = data[key]
         if not isinstance(value, dict):
@@ -77,7 +86,7 @@ class _CaseReader:
     def lines(self, data: LineDict, key: str, field: str, required: bool = True) -> tuple[str, ...]:
         if key not in data or data[key] is None:
             if required:
-                self.error(data, key, field, f"missing; add '{key}: [\"line 1\", \"line 2\"]'")
+                self.missing(data, key, field, f"missing; add '{key}: [\"line 1\", \"line 2\"]'")
             return ()
         value = data[key]
         if isinstance(value, str):
@@ -90,7 +99,7 @@ class _CaseReader:
 
 def _yaml_kind(value: Any) -> str:
     if isinstance(value, bool):
-        return f"true/false ({value})"
+        return f"true/false ({str(value).lower()}; YAML reads unquoted yes, no, on, off that way)"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
     if isinstance(value, list):
@@ -113,8 +122,13 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     r.check_keys(data, CASE_KEYS, "")
     case_id = r.text(data, "id", "id")
     if case_id and case_id != file.stem:
-        r.error(data, "id", "id", f"'{case_id}' differs from the file name; rename the file to {case_id}.yaml "
-                "or set id: " + file.stem)
+        if any((file.parent / f"{case_id}{ext}").exists() for ext in (".yaml", ".yml")):
+            # A copied case file whose id was not changed: renaming would overwrite the original.
+            r.error(data, "id", "id", f"'{case_id}' is already the id of cases/{case_id}.yaml; "
+                    f"give this case its own id (set id: {file.stem})")
+        else:
+            r.error(data, "id", "id", f"'{case_id}' differs from the file name; rename the file to "
+                    f"{case_id}.yaml or set id: {file.stem}")
     if case_id and not _ID.match(case_id):
         r.error(data, "id", "id", f"'{case_id}' must be a slug: lowercase letters, digits and '-'")
     name = r.text(data, "name", "name")
@@ -123,7 +137,8 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     addressee = None
     raw = data.get("addressee")
     if raw is None:
-        r.error(data, "addressee", "addressee", "missing; add the official the letters go to (name, title, address, salutation)")
+        r.missing(data, "addressee", "addressee",
+                  "missing; add the official the letters go to (name, title, address, salutation)")
     elif not isinstance(raw, dict):
         r.error(data, "addressee", "addressee", "must be a mapping with name, title, address and salutation")
     else:
@@ -172,14 +187,14 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
                 photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
 
 
-def _field_lines(data: LineDict) -> dict[str, int]:
+def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
+    """'ask' -> 5, 'ask.en' -> 7, 'addressee.title.fr' -> 35: the line of every key, nested too."""
     out = {}
     for key, line in data.lines.items():
-        out[str(key)] = line
+        out[f"{prefix}{key}"] = line
         value = data[key]
         if isinstance(value, LineDict):
-            for sub, subline in value.lines.items():
-                out[f"{key}.{sub}"] = subline
+            out.update(_field_lines(value, f"{prefix}{key}."))
     return out
 
 

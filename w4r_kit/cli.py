@@ -46,7 +46,9 @@ def handle_errors(func: Callable) -> Callable:
         except KitError as exc:
             _report(exc.problems)
             errors = sum(1 for p in exc.problems if not p.warning)
-            typer.echo(f"{errors} problem{'s' if errors != 1 else ''} found; nothing was written.", err=True)
+            # validate and list never write, so saying so would only puzzle.
+            after = "." if func.__name__ in ("validate", "list_cmd") else "; nothing was written."
+            typer.echo(f"{errors} problem{'s' if errors != 1 else ''} found{after}", err=True)
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
@@ -205,13 +207,14 @@ def validate(
     lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Check only this language.")] = None,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Report missing translations "
                                                    "as warnings.")] = False,
+    paper: PaperOpt = None,
 ) -> None:
     """Check everything a build would use and list every problem as file:line: field: message.
 
     Example: w4r-kit validate --project my-kit
     """
     from .api import check
-    kit = check(_project(project, None), lang, allow_incomplete)
+    kit = check(_project(project, None), lang, allow_incomplete, _paper(paper))
     _report(kit.warnings)
     typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(lang or kit.config.campaign.languages)}"
                + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
@@ -230,8 +233,7 @@ def list_cmd(project: ProjectOpt = Path(".")) -> None:
     p = _project(project, None)
     problems = Problems(p.root)
     config = load_config(p, problems)
-    problems.raise_if_errors()
-    cases = load_cases(p, problems)
+    cases = load_cases(p, problems)      # even with a broken kit.toml: list every problem at once
     problems.raise_if_errors()
     langs = list(config.campaign.languages)
     rows = [["case", "name", *langs]]

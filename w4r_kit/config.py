@@ -7,13 +7,12 @@ collected, then raised together.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
                     CampaignConfig, KitConfig, PetitionConfig, PrintConfig, SectionConfig,
                     SignatureConfig)
@@ -38,11 +37,6 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LANG = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")
 MAX_ROWS = 25          # more rows than this no longer fit a page at a writable height
 MAX_BLEED_MM = 10
-
-
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def toml_lines(text: str) -> dict[str, int]:
@@ -155,8 +149,10 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         problems.add("is not UTF-8 text; save it as UTF-8", file)
         return None
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        problems.add(f"is not valid TOML: {exc}", file, int(m.group(1)) if m else 0)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        what = str(exc).replace(m.group(0), f"(column {m.group(2)})") if m else str(exc)
+        problems.add(f"is not valid TOML: {what}; check quotes, brackets and '=' (texts need \"quotes\")",
+                     file, int(m.group(1)) if m else 0)
         return None
     lines = toml_lines(text)
 
@@ -168,9 +164,9 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
             problems.add(f"must be a [{table}] section, not a single value", file,
                          lines.get(table, 0), f"[{table}]")
     for table in REQUIRED_TABLES:
-        if not isinstance(data.get(table), dict):
+        if table not in data:
             problems.add(f"missing [{table}] section; see 'w4r-kit init' for an example", file, 0, f"[{table}]")
-    if problems.errors:
+    if not all(isinstance(data.get(table), dict) for table in REQUIRED_TABLES):
         return None
 
     def reader(table: str) -> _Reader:
@@ -281,4 +277,4 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                                  privacy_notice=g.translations("privacy_notice", languages))
 
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures)
+                     petition=petition, signatures=signatures, lines=lines)

@@ -5,11 +5,29 @@ Every loader collects `Problem`s for everything it can check, then raises one
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+# Files in the order a section works through them: config first, then the cases,
+# then templates and words; anything else (fonts, groups files, outputs) after.
+_FILE_ORDER = ("kit.toml", "cases", "letter_templates")
 
 
-@dataclass(frozen=True, order=True)
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of `choices` that `word` is a near miss of (a typo), if any."""
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for a near miss among `choices`, else ''."""
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where it is and what to do about it."""
 
@@ -28,12 +46,24 @@ class Problem:
         text = f"{prefix}: {self.message}" if prefix else self.message
         return f"warning: {text}" if self.warning else text
 
+    def sort_key(self) -> tuple:
+        """kit.toml, then cases, then templates, each file top to bottom; messages are
+        compared last so the order never depends on the order checks ran in."""
+        head = self.file.split("/", 1)[0]
+        rank = _FILE_ORDER.index(head) if head in _FILE_ORDER else len(_FILE_ORDER)
+        return (rank, self.file, self.line, self.field, self.message, self.warning)
+
+
+def ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems without duplicates, in the stable order of `Problem.sort_key`."""
+    return tuple(sorted(set(problems), key=Problem.sort_key))
+
 
 class KitError(Exception):
     """Bad input. Carries every problem found; exit code 1."""
 
     def __init__(self, *problems: Problem) -> None:
-        self.problems = tuple(sorted(problems))
+        self.problems = ordered(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):  # so a KitError raised in a worker process reaches the parent intact

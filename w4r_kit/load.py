@@ -2,24 +2,30 @@
 
 Everything a build would use is read and checked here before anything is drawn:
 config, cases, printed words, letter templates, fonts, photos, QR sizes and the
-characters every text needs.
+characters every text needs. Each check runs as long as what it needs could be
+read, so one run lists every problem (a typo in kit.toml does not hide a broken
+case file).
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .cases import TRANSLATED, load_cases, missing_fields
-from .config import did_you_mean, load_config
-from .errors import KitError, Problem, Problems
+from .config import load_config
+from .errors import Problem, Problems, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
 from .model import Case, KitConfig
 from .project import Project
 from .strings import Words, load_words
-from .templates import environment, render_letter
+from .templates import Letter, environment, render_letter
+from .tracking import short_url
 
 QR_MIN_MODULE_MM = 0.35       # smaller modules are unreliable on office printers and phones
 QR_PRINTED_MM = 24
+MAX_LISTED_CHARACTERS = 8     # a whole paragraph in another script is one problem, not fifty
 
 
 @dataclass
@@ -29,7 +35,8 @@ class Kit:
     cases: list[Case]
     words: dict[str, Words]
     fonts: Fonts
-    letters: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    letters: dict[tuple[str, str], Letter] = field(default_factory=dict)
+    """(case id, lang) -> the rendered letter body."""
     warnings: list[Problem] = field(default_factory=list)
     incomplete: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """lang -> case id -> missing fields."""
@@ -38,30 +45,46 @@ class Kit:
         return [c for c in self.cases if c.id not in self.incomplete.get(lang, {})]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a printed text comes from, so a message can point at it."""
+
+    file: Path | str
+    line: int
+    field: str
+    text: str
+    lang: str = ""          # "" when the text is the same in every language
+
+    @property
+    def label(self) -> str:
+        return f"{self.field} [{self.lang}]" if self.lang else self.field
+
+
 def load_project(project: Project, languages: list[str] | None = None, allow_incomplete: bool = False,
                  case_ids: list[str] | None = None, today: dt.date | None = None) -> Kit:
     """Read and check everything; raise KitError listing every problem (warnings included)."""
     problems = Problems(project.root)
     config = load_config(project, problems, today)
-    if config is None:
-        problems.raise_if_errors()
     cases = load_cases(project, problems)
     if case_ids:
         known = {c.id for c in cases}
         for case_id in case_ids:
-            if case_id not in known and not problems.errors:
+            # A case whose file failed to load has its own problems listed already.
+            if case_id not in known and not any(project.cases_dir.glob(f"{case_id}.y*ml")):
                 problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
                              project.cases_dir, 0, "--case")
         cases = [c for c in cases if c.id in case_ids]
-    langs = list(languages or config.campaign.languages)
+    campaign_langs = list(config.campaign.languages) if config else []
+    langs = list(dict.fromkeys(languages or campaign_langs))
     for lang in langs:
-        if lang not in config.campaign.languages:
-            problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(config.campaign.languages)}); "
+        if config and lang not in campaign_langs:
+            problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(campaign_langs)}); "
                          "add it to [campaign] languages", project.config_file, 0, "--lang")
-    words = {lang: w for lang in dict.fromkeys(langs) if (w := load_words(project, lang, problems))}
-    fonts = _fonts(config, problems)
-    _check_images(config, cases, problems)
-    problems.raise_if_errors()
+    words = {lang: w for lang in langs if (w := load_words(project, lang, problems))}
+    fonts = _fonts(project, config, problems)
+    _check_images(project, config, cases, problems)
+    if config is None or fonts is None:
+        problems.raise_if_errors()       # nothing below can run without them
 
     kit = Kit(project, config, cases, words, fonts)
     env = environment(project)
@@ -71,91 +94,175 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             if missing:
                 kit.incomplete.setdefault(lang, {})[case.id] = missing
                 for name in missing:
-                    line = case.lines.get(name, case.lines.get(name.split(".")[0], 0))
+                    line = case_line(case, name)
                     message = (f"no text for '{lang}'; skipped (--allow-incomplete)" if allow_incomplete else
                                f"no text for '{lang}' (add it, or build with --allow-incomplete)")
                     problems.add(message, case.file, line, name, warning=allow_incomplete)
                 continue
-            body = render_letter(env, project, config, case, lang, problems)
-            if body is not None:
-                kit.letters[case.id, lang] = body
+            letter = render_letter(env, project, config, case, lang, problems)
+            if letter is not None:
+                kit.letters[case.id, lang] = letter
     _check_glyphs(kit, langs, problems)
     _check_qr(kit, problems)
     problems.raise_if_errors()
-    kit.warnings = problems.warnings
+    kit.warnings = list(ordered(problems.warnings))
     return kit
 
 
-def _fonts(config: KitConfig, problems: Problems) -> Fonts | None:
-    try:
-        return load_fonts(config.brand.font_regular, config.brand.font_bold)
-    except Exception as exc:  # reportlab raises TTFError, struct.error, ... for a bad font file
-        problems.add(f"cannot be used as a font: {exc}", config.brand.font_regular or config.brand.font_bold,
-                     0, "[brand] font_regular / font_bold")
-        return None
-
-
-def _check_images(config: KitConfig, cases: list[Case], problems: Problems) -> None:
-    from PIL import Image, UnidentifiedImageError
-    images = [(config.section.logo, "kit.toml", "[section] logo", 0)] + [
-        (c.photo, c.file, "photo", c.lines.get("photo", 0)) for c in cases]
-    for path, file, name, line in images:
+def _fonts(project: Project, config: KitConfig | None, problems: Problems) -> Fonts | None:
+    """The fonts to draw with; a file reportlab cannot use is named with its kit.toml line."""
+    regular = config.brand.font_regular if config else None
+    bold = config.brand.font_bold if config else None
+    usable = True
+    for key, path in (("font_regular", regular), ("font_bold", bold)):
         if path is None:
             continue
         try:
-            with Image.open(path) as img:
-                img.verify()
-                too_big = img.width * img.height > 60_000_000
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            problems.add(f"'{path.name}' is not a readable JPEG or PNG image ({exc}); export it again",
-                         file, line, name)
+            load_fonts(path, path)
+        except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError, struct.error, ... for a bad file
+            usable = False
+            problems.add(f"'{project.rel(path)}' cannot be used as a font ({_first_line(exc)}); "
+                         "use a TrueType (.ttf) file", project.config_file, config.line("brand", key),
+                         f"[brand] {key}")
+    if not usable:
+        return None
+    try:
+        return load_fonts(regular, bold)
+    except Exception as exc:  # noqa: BLE001 - the default fonts: a broken install or cache
+        problems.add(f"the default fonts cannot be loaded ({_first_line(exc)}); delete the font cache "
+                     "(~/.cache/w4r-kit) and run again")
+        return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
+
+
+def _check_images(project: Project, config: KitConfig | None, cases: list[Case], problems: Problems) -> None:
+    """Decode every photo and logo now, with the loader drawing uses (no surprise mid-build)."""
+    from .images import ImageProblem, embeddable
+    images = [(c.photo, c.file, c.lines.get("photo", 0), "photo", False) for c in cases]
+    if config is not None:
+        images.append((config.section.logo, project.config_file, config.line("section", "logo"),
+                       "[section] logo", True))
+    for path, file, line, name, keep_alpha in images:
+        if path is None:
             continue
-        except Image.DecompressionBombError:
-            too_big = True
-        if too_big:
-            problems.add(f"'{path.name}' is too large; scale it to at most 3000 px on its long side",
-                         file, line, name)
+        try:
+            embeddable(path, keep_alpha)
+        except ImageProblem as exc:
+            problems.add(str(exc), file, line, name)
+        except OSError as exc:
+            problems.add(f"'{path.name}' cannot be read: {exc.strerror}", file, line, name)
 
 
-def _case_texts(case: Case, lang: str) -> list[tuple[str, str]]:
-    texts = [("name", case.name)] + [(key, getattr(case, key)[lang]) for key in TRANSLATED]
+# --------------------------------------------------------------------------- where texts come from
+
+def config_sources(kit: Kit, lang: str) -> list[Source]:
+    """The texts of kit.toml and of the printed words that the kit of `lang` prints."""
+    cfg, file = kit.config, kit.project.config_file
+    out = [Source(file, cfg.line("section", "name"), "[section] name", cfg.section.name),
+           Source(file, cfg.line("section", "email"), "[section] email", cfg.section.email),
+           Source(file, cfg.line("section", "website"), "[section] website", cfg.section.website),
+           Source(file, cfg.line("campaign", "title"), "[campaign] title", cfg.campaign.title.get(lang, ""), lang),
+           Source(file, cfg.line("signatures", "privacy_notice"), "[signatures] privacy_notice",
+                  cfg.signatures.privacy_notice.get(lang, ""), lang)]
+    out += [Source(file, cfg.line("section", "address"), "[section] address", line) for line in cfg.section.address]
+    out += [Source(file, cfg.line("campaign", "return_address"), "[campaign] return_address", line)
+            for line in cfg.campaign.return_address]
+    words = kit.words.get(lang)
+    if words:
+        out += [Source(*words.where.get(key, ("", 0)), key, text, lang) for key, text in words.texts.items()]
+    return out
+
+
+def case_line(case: Case, name: str, lang: str = "") -> int:
+    """The line of field `name` ('ask', 'addressee.title'), of its `lang` text if that has its own."""
+    for key in (f"{name}.{lang}" if lang else name, name, name.split(".")[0]):
+        if key in case.lines:
+            return case.lines[key]
+    return 0
+
+
+def case_sources(case: Case, lang: str) -> list[Source]:
+    """Every text of `case` that the kit of `lang` prints."""
+    def source(name: str, text: str, translated: bool = False) -> Source:
+        return Source(case.file, case_line(case, name, lang if translated else ""), name, text,
+                      lang if translated else "")
+
     a = case.addressee
-    texts += [("addressee.name", a.name), ("addressee.title", a.title[lang]),
-              ("addressee.salutation", a.salutation[lang]), ("addressee.email", a.email)]
-    texts += [("addressee.address", line) for line in a.address]
+    out = [source("name", case.name), source("addressee.name", a.name), source("addressee.email", a.email),
+           source("photo_credit", case.photo_credit),
+           source("petition_url", short_url(case.petition_url))]     # printed under the QR code
+    out += [source(key, getattr(case, key).get(lang, ""), True) for key in TRANSLATED]
+    out += [source(f"addressee.{key}", getattr(a, key).get(lang, ""), True) for key in ("title", "salutation")]
+    out += [source("addressee.address", line) for line in a.address]
     if case.solidarity:
-        texts += [("solidarity.address", line) for line in case.solidarity.address]
-        texts += [("solidarity.note", case.solidarity.note.get(lang, ""))]
-    texts.append(("photo_credit", case.photo_credit))
-    return texts
+        out += [source("solidarity.address", line) for line in case.solidarity.address]
+        out.append(source("solidarity.note", case.solidarity.note.get(lang, ""), True))
+    return out
 
+
+# --------------------------------------------------------------------------- characters
 
 def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
-    """A character the fonts cannot draw would print as nothing: name it (SPEC §9)."""
-    fonts = kit.fonts
+    """A character the fonts cannot draw would print as nothing: name it (SPEC §9).
 
-    def check(text: str, file, line: int, where: str) -> None:
-        for ch in fonts.missing(text):
-            problems.add(f"the fonts cannot draw {ch!r} (U+{ord(ch):04X}); replace it or set "
-                         "[brand] font_regular/font_bold to fonts that have it", file, line, where)
+    One problem per field, listing its characters; a text shared by every language
+    is reported once. A letter is checked for what its template adds: characters
+    that come from a case or kit.toml are reported there.
+    """
+    found: dict[tuple[Path | str, int, str], dict[str, None]] = {}
 
-    cfg = kit.config
-    config_file = kit.project.config_file
+    def note(file: Path | str, line: int, label: str, chars: list[str]) -> None:
+        if chars:
+            found.setdefault((file, line, label), {}).update(dict.fromkeys(chars))
+
     for lang in langs:
-        for label, text in (("[section] name", cfg.section.name), ("[campaign] title", cfg.campaign.title.get(lang, "")),
-                            ("[signatures] privacy_notice", cfg.signatures.privacy_notice.get(lang, "")),
-                            *[("[section] address", line) for line in cfg.section.address],
-                            *[("[campaign] return_address", line) for line in cfg.campaign.return_address]):
-            check(text, config_file, 0, f"{label} [{lang}]")
-        words = kit.words.get(lang)
-        if words:
-            for key, text in words.texts.items():
-                check(text, kit.project.templates_dir / lang / "strings.yaml", 0, f"{key} [{lang}]")
+        config_texts = config_sources(kit, lang)
+        for source in config_texts:
+            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
         for case in kit.cases_for(lang):
-            for name, text in _case_texts(case, lang):
-                check(text, case.file, case.lines.get(name.split(".")[0], 0), f"{name} [{lang}]")
-            for paragraph in kit.letters.get((case.id, lang), []):
-                check(paragraph, kit.project.templates_dir / lang, 0, f"letter of {case.id} [{lang}]")
+            sources = case_sources(case, lang)
+            for source in sources:
+                note(source.file, source.line, source.label, kit.fonts.missing(source.text))
+            letter = kit.letters.get((case.id, lang))
+            if letter is None:
+                continue
+            from_data = {ch for s in sources + config_texts for ch in kit.fonts.missing(s.text)}
+            for paragraph in letter.paragraphs:
+                chars = [ch for ch in kit.fonts.missing(paragraph) if ch not in from_data]
+                for ch in chars:
+                    note(letter.template, _line_of(letter.template, ch), f"letter [{lang}]", [ch])
+    for (file, line, label), chars in found.items():
+        problems.add(f"the fonts cannot draw {describe_characters(list(chars))}; replace "
+                     f"{'it' if len(chars) == 1 else 'them'} or set [brand] font_regular/font_bold to fonts "
+                     f"that have {'it' if len(chars) == 1 else 'them'}", file, line, label)
+
+
+def describe_characters(chars: list[str]) -> str:
+    """"'✓' (U+2713 CHECK MARK), ..." — invisible characters by code point and kind only."""
+    shown = []
+    for ch in chars[:MAX_LISTED_CHARACTERS]:
+        name = unicodedata.name(ch, "")
+        if unicodedata.category(ch)[0] in "CZ":       # control, format, unassigned, separators
+            shown.append(f"U+{ord(ch):04X}" + (f" {name}" if name else " (an invisible control character)"))
+        else:
+            shown.append(f"'{ch}' (U+{ord(ch):04X}" + (f" {name})" if name else ")"))
+    more = len(chars) - MAX_LISTED_CHARACTERS
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _line_of(file: Path | str, ch: str) -> int:
+    """The first line of a template file that contains `ch` (0 if unknown)."""
+    try:
+        for n, line in enumerate(Path(file).read_text(encoding="utf-8").splitlines(), 1):
+            if ch in line:
+                return n
+    except (OSError, UnicodeDecodeError):
+        pass
+    return 0
 
 
 def _check_qr(kit: Kit, problems: Problems) -> None:
@@ -171,11 +278,9 @@ def _check_qr(kit: Kit, problems: Problems) -> None:
         except ValueError as exc:
             problems.add(f"too long for a QR code: {exc}", case.file, case.lines.get("petition_url", 0), "petition_url")
             continue
-        module = QR_PRINTED_MM / (size + 0)
+        module = QR_PRINTED_MM / size
         if module < QR_MIN_MODULE_MM:
             problems.add(f"with tracking parameters the QR code needs {size}×{size} modules: "
-                         f"{module:.2f} mm each at {QR_PRINTED_MM} mm, below the {QR_MIN_MODULE_MM} mm that "
+                         f"{module:.3f} mm each at {QR_PRINTED_MM} mm, below the {QR_MIN_MODULE_MM} mm that "
                          "scans reliably; shorten the URL or the [petition] tracking parameters",
                          case.file, case.lines.get("petition_url", 0), "petition_url")
-
-

@@ -101,6 +101,11 @@ class KitConfig:
     brand: BrandConfig = BrandConfig()
     petition: PetitionConfig = PetitionConfig()
     signatures: SignatureConfig = SignatureConfig()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """'table' and 'table.key' -> line in kit.toml, for messages."""
+
+    def line(self, table: str, key: str = "") -> int:
+        return self.lines.get(f"{table}.{key}", self.lines.get(table, 0)) if key else self.lines.get(table, 0)
 
     @property
     def return_address(self) -> tuple[str, ...]:

@@ -55,6 +55,9 @@ def inside(root: Path, base: Path, value: str) -> tuple[Path | None, str]:
     try:
         resolved.relative_to(root.resolve())
     except ValueError:
+        if ".." not in raw.parts:       # then a symbolic link on the way points out
+            return None, (f"'{value}' is a link to {resolved}, outside the project directory; "
+                          "copy the file itself into the project")
         return None, f"'{value}' leads outside the project directory; copy the file into the project"
     if not resolved.exists():
         return None, f"'{value}' does not exist (looked for {resolved})"

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from .config import did_you_mean
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .project import Project
 from .yamlload import load_yaml
 
@@ -35,6 +34,8 @@ class Words:
 
     lang: str
     texts: dict[str, str]
+    where: dict[str, tuple[Path, int]] = field(default_factory=dict, compare=False, repr=False)
+    """key -> (file, line) the text came from, for messages."""
 
     def get(self, key: str, **values: object) -> str:
         text = self.texts[key]
@@ -45,13 +46,16 @@ class Words:
         return format_date(day, pattern, locale=self.texts["locale"])
 
 
-def _read_catalog(file: Path, problems: Problems) -> dict[str, str]:
+def _read_catalog(file: Path, problems: Problems, where: dict[str, tuple[Path, int]] | None = None
+                  ) -> dict[str, str]:
     data = load_yaml(file, problems)
     if data is None:
         return {}
     if not isinstance(data, dict):
         problems.add("must be a mapping of label keys to texts", file, 1)
         return {}
+    if where is not None:
+        where.update({str(key): (file, line) for key, line in data.lines.items()})
     out = {}
     for key, value in data.items():
         if not isinstance(key, str):
@@ -69,41 +73,47 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     """Merge the package catalog of `lang` with the project's; check keys and placeholders."""
     reference = _read_catalog(default_catalog_file(REFERENCE_LANG), problems)
     texts: dict[str, str] = {}
+    where: dict[str, tuple[Path, int]] = {}
     default = default_catalog_file(lang)
+    override = project.templates_dir / lang / "strings.yaml"
     if default:
         texts.update(_read_catalog(default, problems))
-    override = project.templates_dir / lang / "strings.yaml"
+        # A package label is fixed in the project's file, so messages point there.
+        where.update({key: (override, 0) for key in texts})
     if override.is_file():
-        overrides = _read_catalog(override, problems)
+        overrides = _read_catalog(override, problems, where)
         for key in overrides:
             if key not in reference:
-                problems.add(f"unknown label '{key}'{did_you_mean(key, reference)}", override, 0, key)
+                problems.add(f"unknown label '{key}'{did_you_mean(key, reference)}", override,
+                             where.get(key, (override, 0))[1], key)
         texts.update(overrides)
     elif not default:
         problems.add(f"no printed words for language '{lang}'; copy letter_templates/en/strings.yaml "
                      f"(from 'w4r-kit init') to letter_templates/{lang}/strings.yaml and translate it",
                      override)
         return None
-    where = override if override.is_file() else default
     missing = [key for key in reference if key not in texts]
     if missing:
-        problems.add(f"labels missing for '{lang}': {', '.join(missing)}; add them", where)
+        problems.add(f"labels missing for '{lang}': {', '.join(missing)}; add them",
+                     override if override.is_file() else default)
     for key, text in texts.items():
         if key in reference and _fields(text) - _fields(reference[key]):
             extra = ", ".join(sorted(_fields(text) - _fields(reference[key])))
             problems.add(f"unknown placeholder {extra}; this label may use only "
-                         f"{', '.join(sorted(_fields(reference[key]))) or 'none'}", where, 0, key)
+                         f"{', '.join(sorted(_fields(reference[key]))) or 'none'}", *where[key], key)
     if "locale" in texts:
         try:
             Locale.parse(texts["locale"])
-            format_date(dt.date(2026, 11, 22), texts.get("date_format", "long"), locale=texts["locale"])
-        except (UnknownLocaleError, ValueError) as exc:
-            problems.add(f"locale/date_format not usable for dates: {exc}", where, 0, "locale")
-    return Words(lang, texts) if not missing else None
+            for key in ("date_format", "date_format_day1"):
+                format_date(dt.date(2026, 11, 22), texts.get(key, "long"), locale=texts["locale"])
+        except (UnknownLocaleError, ValueError, TypeError) as exc:
+            problems.add(f"locale/date_format not usable for dates: {exc}", *where["locale"], "locale")
+    return Words(lang, texts, where) if not missing else None
 
 
 def _fields(text: str) -> set[str]:
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        # '{}' (no name) is reported too: it would fail when the label is filled in.
+        return {name or "{}" for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:
         return {"<unbalanced braces>"}

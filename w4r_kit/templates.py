@@ -7,18 +7,21 @@ reaches the package default from a project template. Templates run sandboxed
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from .cases import nfc
 from .errors import Problems
 from .model import Case, KitConfig
 from .project import Project
 from .strings import DATA
 
 DEFAULT_PREFIX = "!default"
+CONTEXT_NAMES = ("case", "section", "campaign", "lang")     # the variables of `letter_context`
 
 
 def environment(project: Project) -> SandboxedEnvironment:
@@ -27,8 +30,20 @@ def environment(project: Project) -> SandboxedEnvironment:
     }, delimiter="/")
     return SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
-        undefined=jinja2.StrictUndefined, autoescape=False, auto_reload=False,
+        undefined=jinja2.StrictUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+
+
+def _printable(value: Any) -> Any:
+    """Refuse to print what would come out as Python's notation ('<built-in method ...>', "['a', 'b']")."""
+    if isinstance(value, jinja2.Undefined):
+        return value              # printing it raises the undefined or unsafe-access error
+    if callable(value):
+        raise jinja2.TemplateRuntimeError("prints a function or object, not a text; remove it")
+    if isinstance(value, (dict, list, tuple)):
+        raise jinja2.TemplateRuntimeError("prints a list or mapping as Python writes it; use e.g. "
+                                          "{{ case.addressee.address | join(', ') }}")
+    return value
 
 
 def template_names(case_id: str, lang: str) -> list[str]:
@@ -53,50 +68,71 @@ def letter_context(config: KitConfig, case: Case, lang: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Letter:
+    paragraphs: list[str]
+    template: Path | str
+    """The template file it came from (for messages)."""
+
+
 def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig, case: Case,
-                  lang: str, problems: Problems) -> list[str] | None:
-    """The letter body as paragraphs, or None with a problem naming template and line."""
+                  lang: str, problems: Problems) -> Letter | None:
+    """The letter body as paragraphs, or None with a problem naming template file and line.
+
+    A problem in a template shared by many cases is the same problem for each of
+    them; it is reported without the case, so it is listed once.
+    """
+    lang_dir = project.templates_dir / lang
     try:
         template = env.select_template(template_names(case.id, lang))
     except jinja2.TemplatesNotFound:
-        problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2",
-                     project.templates_dir / lang / "letter.j2")
+        problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
+                     "(copy one from 'w4r-kit init')", lang_dir / "letter.j2")
         return None
     except jinja2.TemplateSyntaxError as exc:
-        problems.add(f"template syntax error: {exc.message}", _template_file(project, exc.filename, exc.name),
-                     exc.lineno, f"case {case.id}")
+        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+                     exc.lineno, "")
         return None
-    file = _template_file(project, template.filename, template.name)
+    file = _template_file(template.filename, template.name, lang_dir)
     try:
         text = template.render(letter_context(config, case, lang))
-    except jinja2.UndefinedError as exc:
-        problems.add(f"undefined variable: {exc.message}; templates may use case, section, campaign, lang",
-                     file, _error_line(exc), f"case {case.id} [{lang}]")
+    except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
+        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+                     exc.lineno, "")
         return None
-    except SecurityError as exc:
-        problems.add(f"not allowed in a template: {exc}", file, _error_line(exc), f"case {case.id} [{lang}]")
+    except Exception as exc:  # noqa: BLE001 - a template can raise anything (1/0 too); it is bad input
+        where, line = _error_location(exc)
+        problems.add(_render_message(exc), _template_file(where, None, lang_dir) if where else file, line, "")
         return None
-    except jinja2.TemplateError as exc:
-        problems.add(f"template error: {exc}", file, _error_line(exc), f"case {case.id} [{lang}]")
-        return None
-    except Exception as exc:  # a template can raise anything (e.g. 1/0); it is still bad input
-        problems.add(f"template failed: {type(exc).__name__}: {exc}", file, _error_line(exc),
-                     f"case {case.id} [{lang}]")
-        return None
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
-    return [p for p in paragraphs if p]
+    paragraphs = [nfc(" ".join(p.split())) for p in text.split("\n\n")]
+    return Letter([p for p in paragraphs if p], file)
 
 
-def _template_file(project: Project, filename: str | None, name: str | None) -> Path | str:
-    return Path(filename) if filename else (name or "")
+def _render_message(exc: Exception) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return (f"no template '{exc.name}' to include or extend; names are relative to letter_templates/ "
+                f"(e.g. 'en/part.j2'), or '{DEFAULT_PREFIX}/en/letter.j2' for the package default")
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"undefined variable: {exc.message}; templates may use {', '.join(CONTEXT_NAMES)}"
+    if isinstance(exc, SecurityError):
+        return f"not allowed in a template: {str(exc).rstrip('.')}; use only the variables {', '.join(CONTEXT_NAMES)}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template error: {exc}"
+    return f"template failed: {type(exc).__name__}: {exc}"
 
 
-def _error_line(exc: BaseException) -> int:
-    """The template line of a render error, from Jinja's rewritten traceback."""
+def _template_file(filename: str | None, name: str | None, lang_dir: Path) -> Path | str:
+    if filename:
+        return Path(filename)
+    return lang_dir / name if name else lang_dir
+
+
+def _error_location(exc: BaseException) -> tuple[str | None, int]:
+    """The innermost template file and line of a render error, from Jinja's rewritten traceback."""
     tb = exc.__traceback__
-    line = 0
+    where: tuple[str | None, int] = (None, 0)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
+        if "__jinja_exception__" in tb.tb_frame.f_globals:     # a frame Jinja made for a template line
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return where

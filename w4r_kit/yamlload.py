@@ -38,7 +38,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
                 None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark)
         if key in out:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark)
+                None, None, f"key {key!r} appears twice (first on line {out.lines[key]})", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = key_node.start_mark.line + 1
     return out
@@ -63,8 +63,12 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or str(exc)
-        if exc.context and exc.problem:
-            what = f"{exc.context}, {exc.problem}"
+        construct = (exc.context or "").removeprefix("while ").removeprefix("parsing ").removeprefix("scanning ")
+        if exc.problem and construct.startswith("a "):
+            what += f" in {construct}"
+            # An unclosed [ { or quote is only noticed further down: say where it opened.
+            if exc.context_mark and exc.context_mark.line + 1 != line:
+                what += f" that began on line {exc.context_mark.line + 1}"
         problems.add(f"is not valid YAML: {what} (check indentation, colons and quotes)", path, line)
     except yaml.YAMLError as exc:
         problems.add(f"is not valid YAML: {exc}", path)

@@ -88,7 +88,7 @@ def _photo(c, ctx: Context, case: Case, x: float, top: float) -> None:
     w, h = PHOTO_W_MM * mm, PHOTO_H_MM * mm
     y = g.y(top) - h
     if case.photo:
-        img = image_reader(case.photo)
+        img = image_reader(case.photo, keep_alpha=False)    # the photo box is opaque: alpha on white
         iw, ih = img.getSize()
         scale = max(w / iw, h / ih)          # fill the box, centred crop
         c.saveState()

@@ -32,6 +32,7 @@ from ..errors import KitError, Problem
 from ..model import KitConfig
 from ..strings import Words
 from .fonts import Fonts
+from .overflow import Overflow
 
 # Pinned here, not left to RL_* environment variables or settings files: plain Flate
 # streams (ASCII85 on top makes files 15 % larger and, in pure Python, dominates the
@@ -47,6 +48,9 @@ CROP_MARK_ROOM_MM = 9     # room outside the bleed for crop marks (SPEC §4 [pri
 CROP_MARK_GAP_MM = 2      # marks start this far outside the bleed: a cut never shows them
 CROP_MARK_LEN_MM = 5      # gap + length leave 2 mm to the media edge
 QR_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
+# A line is shrunk to fit, but never below this: smaller is no longer readable. (The short
+# petition address under the case sheet's QR code already goes down to 4.8 pt.)
+MIN_TEXT_PT = 4.5
 
 GREY = HexColor("#5A5A5A")
 LIGHT = HexColor("#EDEDED")
@@ -259,13 +263,21 @@ def string_width(ctx: Context, text: str, bold: bool, size: float) -> float:
 def draw_text(c: Canvas, ctx: Context, text: str, x: float, top: float, size: float,
               bold: bool = False, color: Color | None = None, anchor: str = "left",
               max_width: float | None = None) -> float:
-    """One line with its baseline at `top`; shrunk (never cut) to fit `max_width`. Returns width."""
+    """One line with its baseline at `top`; shrunk (never cut) to fit `max_width`, or else the
+    page's margins. Returns the width. A line that would need to shrink below MIN_TEXT_PT
+    raises Overflow instead (SPEC §9: text never silently disappears)."""
+    source = text
     text = typeset(text, ctx.lang)
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     width = string_width(ctx, text, bold, size)
-    if max_width and width > max_width:
-        size *= max_width / width
-        width = max_width
+    room = max_width or _room(ctx.geometry, x, anchor)
+    if room and width > room:
+        if size * room / width < MIN_TEXT_PT:
+            shown = source if len(source) <= 40 else source[:39] + "…"
+            raise Overflow("", f"'{shown}' does not fit its line even at {MIN_TEXT_PT} pt; shorten it",
+                           text=source)
+        size *= room / width
+        width = room
     c.setFont(font, size)
     c.setFillColor(color or ctx.text)
     y = ctx.geometry.y(top)
@@ -276,6 +288,13 @@ def draw_text(c: Canvas, ctx: Context, text: str, x: float, top: float, size: fl
     else:
         c.drawString(x, y, text)
     return width
+
+
+def _room(g: Geometry, x: float, anchor: str) -> float | None:
+    """The width from `x` to the page margin(s) for this anchor; None outside the margins."""
+    right = g.width - g.margin
+    room = {"right": x - g.margin, "center": 2 * min(x - g.margin, right - x)}.get(anchor, right - x)
+    return room if room > 0 else None
 
 
 def draw_address(c: Canvas, ctx: Context, lines: list[str], x: float, top: float, size: float = 10,
@@ -488,9 +507,12 @@ def stamp_pdf(data: bytes, when: int) -> bytes:
     return out
 
 
-def image_reader(path: Path):
+def image_reader(path: Path, keep_alpha: bool = True):
+    """The image as reportlab should embed it (see `images.embeddable`)."""
     from reportlab.lib.utils import ImageReader
-    return ImageReader(str(path))
+    from ..images import embeddable
+    source = embeddable(path, keep_alpha)
+    return ImageReader(str(source) if isinstance(source, Path) else source)
 
 
 # --------------------------------------------------------------------------- letters

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 
 class Overflow(Exception):
-    """`field` of the current case/language is too long for its box; the build reports it."""
+    """`field` of the current case/language is too long for its box; the build reports it.
 
-    def __init__(self, field: str, message: str) -> None:
+    A single line drawn without knowing its field passes `text` instead, and the
+    assemble stage finds where that text comes from.
+    """
+
+    def __init__(self, field: str, message: str, text: str = "") -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.text = text
