@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels
+from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels, with_qr_codes
 from .config import did_you_mean
 from .errors import KitError, Problems
 from .groups import load_groups
@@ -76,6 +76,11 @@ def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack
         labels = {c.id: sheet_labels(kit, c, group.lang, group.name, group.sheets, ids, group_id=group.id)
                   for c in cases}
         packs.append(Pack(group, cases, labels))
+    # Every QR code of the run in one batch: the encoder is vectorised across codes.
+    encoded = iter(with_qr_codes([label for pack in packs for labels in pack.labels.values() for label in labels]))
+    for pack in packs:
+        for case_id, labels in pack.labels.items():
+            pack.labels[case_id] = [next(encoded) for _ in labels]
     return packs
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -206,6 +207,7 @@ _FR_RULES = (
 )
 
 
+@lru_cache(maxsize=4096)   # labels repeat on every sheet of a batch
 def typeset(text: str, lang: str) -> str:
     """Language typography on plain text: typographic apostrophes and quotation marks;
     in French, no-break spaces before ; : ! ? and inside « »."""

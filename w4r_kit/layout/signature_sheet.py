@@ -14,8 +14,8 @@ from reportlab.lib.units import mm
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, titled_band,
-                     fit_paragraph)
+from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
+                     titled_band, typeset)
 from .overflow import Overflow
 
 SHEET_BAND_MM = 30
@@ -45,6 +45,7 @@ class SheetLabel:
     n: int
     sheet_id: str
     url: str
+    matrix: qr.QrMatrix | None = None     # encoded ahead, in one batch for the whole run
 
 
 def _form_name(case: Case, audience: str) -> str:
@@ -143,25 +144,32 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
         c.line(x, g.y(top + head_h), x, g.y(bottom))
     c.rect(x0, g.y(bottom), g.content_width, rows * row_h + head_h, stroke=1, fill=0)
 
-    yes, no = w.get("choice_yes"), w.get("choice_no")
-    for r in range(rows):
-        mid = top + head_h + r * row_h + row_h / 2
-        draw_text(c, ctx, str(r + 1), x0 + NUMBER_COL_MM * mm / 2, mid + 2.8, 8, color=GREY, anchor="center")
-        if consent:
-            _consent_cell(c, ctx, x0 + g.content_width - CONSENT_COL_MM * mm, mid, yes, no)
-
-
-def _consent_cell(c, ctx: Context, x: float, mid: float, yes: str, no: str) -> None:
-    """An explicit choice, never pre-ticked: two empty boxes labelled yes and no."""
-    g = ctx.geometry
-    box = BOX_MM * mm
-    half = CONSENT_COL_MM * mm / 2
+    # Row numbers and yes/no labels repeat on every row: one text object for all of
+    # them (this form is drawn once per file, and a batch writes hundreds of files).
+    yes, no = (typeset(w.get(key), ctx.lang) for key in ("choice_yes", "choice_no"))
+    box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
+    label_size = min(7.0, *(7.0 * (half - box - 3.5 * mm) / max(1.0, string_width(ctx, word, False, 7))
+                            for word in (yes, no)))
+    consent_x = x0 + g.content_width - CONSENT_COL_MM * mm
+    text = c.beginText()
+    text.setFillColor(GREY)
     c.setStrokeColor(GREY)
     c.setLineWidth(0.6)
-    for i, word in enumerate((yes, no)):
-        bx = x + i * half + 2 * mm
-        c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
-        draw_text(c, ctx, word, bx + box + 1.2 * mm, mid + 2.5, 7, color=GREY, max_width=half - box - 3.5 * mm)
+    for r in range(rows):
+        mid = top + head_h + r * row_h + row_h / 2
+        number = str(r + 1)
+        text.setFont(ctx.fonts.regular, 8)
+        text.setTextOrigin(x0 + (NUMBER_COL_MM * mm - string_width(ctx, number, False, 8)) / 2, g.y(mid + 2.8))
+        text.textOut(number)
+        if consent:
+            # An explicit choice, never pre-ticked: two empty boxes labelled yes and no.
+            text.setFont(ctx.fonts.regular, label_size)
+            for i, word in enumerate((yes, no)):
+                bx = consent_x + i * half + 2 * mm
+                c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
+                text.setTextOrigin(bx + box + 1.2 * mm, g.y(mid + 2.5))
+                text.textOut(word)
+    c.drawText(text)
 
 
 def _bottom(c, ctx: Context, audience: str) -> None:
