@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -140,7 +140,10 @@ def with_qr_codes(labels: list[signature_sheet.SheetLabel]) -> list[signature_sh
     """The labels with their QR codes, encoded in one batch (per code, batches are ~10× cheaper)."""
     todo = [label for label in labels if label.matrix is None]
     matrices = iter(qr.encode_many([label.url for label in todo]))
-    return [label if label.matrix is not None else replace(label, matrix=next(matrices)) for label in labels]
+    SheetLabel = signature_sheet.SheetLabel      # not dataclasses.replace: 10x slower, per sheet
+    return [label if label.matrix is not None else
+            SheetLabel(label.group, label.k, label.n, label.sheet_id, label.url, next(matrices))
+            for label in labels]
 
 
 def layout_problems(kit: Kit, lang: str, cases: list[Case], options: Options) -> list[Problem]:

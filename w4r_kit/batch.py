@@ -19,7 +19,7 @@ from .config import did_you_mean
 from .errors import KitError, Problems
 from .groups import load_groups
 from .layout import collector, return_form
-from .layout.common import Document
+from .layout.common import Context, Document
 from .layout.overflow import Overflow
 from .load import Kit, load_project
 from .model import Case, Group
@@ -84,10 +84,21 @@ def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack
     return packs
 
 
+_contexts: dict[str, tuple[Kit, Context]] = {}
+
+
+def _context(kit: Kit, lang: str) -> Context:
+    """One drawing context per language for the whole run, so fitted texts are reused."""
+    cached = _contexts.get(lang)
+    if cached is None or cached[0] is not kit:
+        cached = _contexts[lang] = (kit, context(kit, lang))
+    return cached[1]
+
+
 def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0) -> list[ManifestRow]:
     """Collector's page, the sheets of every case, the return form; returns manifest rows."""
     group = pack.group
-    ctx = context(kit, group.lang)
+    ctx = _context(kit, group.lang)
     w = ctx.words
     case = None
     try:
@@ -111,7 +122,7 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
 
 
 def pack_pdf(kit: Kit, pack: Pack) -> tuple[bytes, list[ManifestRow], int]:
-    ctx = context(kit, pack.group.lang)
+    ctx = _context(kit, pack.group.lang)
     title = f"{ctx.words.get('outline_signatures')} — {pack.group.name}"
     doc = Document(ctx, metadata(kit, ctx, title))
     rows = draw_pack(doc, kit, pack, f"{pack.group.id}.pdf")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import qr
 from ..model import Case
@@ -28,6 +29,8 @@ ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
 QR_BOTTOM_MM = 16
+FOOTER_PT = 8.5
+FOOTER_BASELINE_MM = 12      # from the bottom edge
 NUMBER_COL_MM = 8
 CONSENT_COL_MM = 27
 BOX_MM = 3.2
@@ -71,11 +74,18 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
     """
     g = ctx.geometry
     prepare(doc, ctx, case, audience)
+    text = ctx.words.get("sheet_footer", group=typeset(label.group, ctx.lang), k=label.k, n=label.n,
+                         sheet_id=label.sheet_id)
+    size = FOOTER_PT
+    width = stringWidth(text, ctx.fonts.bold, size)
+    room = g.content_width - (QR_MM + 10) * mm
+    if width > room:                    # a long group name: smaller, never cut
+        size *= room / width
     with doc.page() as c:
         c.doForm(_form_name(case, audience))
-        text = ctx.words.get("sheet_footer", group=label.group, k=label.k, n=label.n, sheet_id=label.sheet_id)
-        draw_text(c, ctx, text, g.margin, g.height - 12 * mm, 8.5, bold=True,
-                  max_width=g.content_width - (QR_MM + 10) * mm)
+        c.setFont(ctx.fonts.bold, size)
+        c.setFillColor(ctx.text)
+        c.drawString(g.margin, FOOTER_BASELINE_MM * mm, text)
         draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
                 quiet_zone=False)
 
@@ -89,7 +99,7 @@ def _static(c, ctx: Context, case: Case, audience: str) -> None:
                         ASK_MAX_MM * mm, "body_left", 8)
     if ask is None:
         raise Overflow("ask", f"too long for the signature sheet ({ASK_MAX_MM} mm at 8 pt); shorten it")
-    ask_h = ask.wrap(g.content_width, ASK_MAX_MM * mm)[1]
+    ask_h = ask.height
     ask.drawOn(c, x, g.y(ASK_TOP_MM * mm) - ask_h)
 
     table_top = (ASK_TOP_MM + 4) * mm + ask_h
@@ -128,7 +138,7 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
                           leading=8.5)
         if p is None:
             raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
-        ph = p.wrap(inner, head_h)[1]
+        ph = p.height
         p.drawOn(c, x + CELL_PAD_MM * mm, g.y(top + (head_h + ph) / 2) + 0.6)
         x += width
 
@@ -182,7 +192,7 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", 6)
     if p is None:
         raise Overflow("privacy_notice", "too long for the signature sheet (16 mm at 6 pt); shorten it")
-    h = p.wrap(text_w, 16 * mm)[1]
+    h = p.height
     p.drawOn(c, x, g.y(top) - h)
     address = ", ".join(cfg.return_address)
     back = (w.get("return_by", date=ctx.date(cfg.campaign.return_by), address=address)
@@ -190,7 +200,6 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     r = fit_paragraph(ctx, back, text_w, 12 * mm, "label", 6.5)
     if r is None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
-    r.wrap(text_w, 12 * mm)
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
     # The quiet zone is part of the static page, so each sheet draws only its modules.
     quiet = 4 * QR_MM * mm / 25      # 4 modules of the densest code we print (version 2+)
