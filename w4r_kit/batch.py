@@ -12,7 +12,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels, with_qr_codes
 from .config import did_you_mean
@@ -76,12 +76,31 @@ def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack
         labels = {c.id: sheet_labels(kit, c, group.lang, group.name, group.sheets, ids, group_id=group.id)
                   for c in cases}
         packs.append(Pack(group, cases, labels))
-    # Every QR code of the run in one batch: the encoder is vectorised across codes.
-    encoded = iter(with_qr_codes([label for pack in packs for labels in pack.labels.values() for label in labels]))
-    for pack in packs:
-        for case_id, labels in pack.labels.items():
-            pack.labels[case_id] = [next(encoded) for _ in labels]
     return packs
+
+
+QR_WINDOW = 2000     # sheets whose QR codes are encoded together: fast, and memory stays flat
+
+
+def with_codes(packs: list[Pack]) -> Iterator[Pack]:
+    """The packs again, their QR codes encoded a window of packs at a time.
+
+    The encoder is vectorised across codes (one batch of 2,000 costs far less than forty
+    of 50); the encoded copies live only until their pack is drawn.
+    """
+    window: list[Pack] = []
+    for i, pack in enumerate(packs):
+        window.append(pack)
+        if i + 1 == len(packs) or sum(_sheets(p) for p in window) >= QR_WINDOW:
+            encoded = iter(with_qr_codes([label for p in window for labels in p.labels.values() for label in labels]))
+            for p in window:
+                yield Pack(p.group, p.cases, {case_id: [next(encoded) for _ in labels]
+                                              for case_id, labels in p.labels.items()})
+            window = []
+
+
+def _sheets(pack: Pack) -> int:
+    return sum(len(labels) for labels in pack.labels.values())
 
 
 _contexts: dict[str, tuple[Kit, Context]] = {}
@@ -171,7 +190,7 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
     problems.raise_if_errors()
 
     out = project.out / SIGNATURES_DIR
-    sheets = sum(len(labels) for pack in packs for labels in pack.labels.values())
+    sheets = sum(_sheets(pack) for pack in packs)
     pages = 0
     with Staging() as staging:
         rows: list[ManifestRow] = []
@@ -193,20 +212,20 @@ def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[Mani
     ctx = context(kit, lang)
     doc = Document(ctx, metadata(kit, ctx, ctx.words.get("outline_signatures")))
     rows: list[ManifestRow] = []
-    for pack in packs:
+    for pack in with_codes(packs):
         rows += draw_pack(doc, kit, pack, MERGED_NAME, outline_level=1)
         if progress:
-            progress(sum(len(v) for v in pack.labels.values()))
+            progress(_sheets(pack))
     return doc.finish(), rows, doc.pages
 
 
 def _render_packs(kit: Kit, packs: list[Pack], jobs: int, progress):
     """Yield (pdf bytes, manifest rows, pages) per pack, in order; in `jobs` processes if > 1."""
     if jobs <= 1 or len(packs) < 2:
-        for pack in packs:
+        for pack in with_codes(packs):
             result = pack_pdf(kit, pack)
             if progress:
-                progress(sum(len(v) for v in pack.labels.values()))
+                progress(_sheets(pack))
             yield result
         return
     import multiprocessing
@@ -214,9 +233,10 @@ def _render_packs(kit: Kit, packs: list[Pack], jobs: int, progress):
     _WORKER_KIT = kit                   # inherited by forked workers: no pickling of the kit
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(min(jobs, len(packs))) as pool:
+        # Each worker encodes its own packs' codes: matrices are not worth pickling.
         for pack, result in zip(packs, pool.imap(_render_in_worker, packs, chunksize=1)):
             if progress:
-                progress(sum(len(v) for v in pack.labels.values()))
+                progress(_sheets(pack))
             yield result
 
 
