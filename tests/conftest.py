@@ -57,3 +57,29 @@ def example_copy(tmp_path) -> Path:
     shutil.copytree(ROOT / "cases", target / "cases")
     shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
     return target
+
+
+_pdf_check_summary: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_pdf_passes_independent_checks(tmp_path_factory):
+    """After the run: every PDF the tests wrote passes `qpdf --check`, and `pdffonts`
+    finds every font embedded (SPEC §10). Skipped, with a note, without the tools."""
+    yield
+    from pdfcheck import independent_check, is_whole_pdf, missing_tools
+    missing = missing_tools()
+    if missing:
+        _pdf_check_summary.append(f"SKIPPED qpdf/pdffonts checks of the PDFs written: {', '.join(missing)} "
+                                  "not installed (.ci/run installs qpdf and poppler-utils)")
+        return
+    pdfs = sorted(p for p in tmp_path_factory.getbasetemp().rglob("*.pdf") if p.is_file() and is_whole_pdf(p))
+    problems = [problem for path in pdfs for problem in independent_check(path)]
+    _pdf_check_summary.append(f"qpdf --check and pdffonts: {len(pdfs)} PDFs written by the tests checked, "
+                              f"{len(problems)} problems")
+    assert not problems, "\n".join(problems)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _pdf_check_summary:
+        terminalreporter.write_line(line)

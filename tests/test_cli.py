@@ -125,3 +125,21 @@ def test_same_inputs_and_source_date_epoch_give_identical_bytes(cli, starter, tm
         outputs.append((tmp_path / out / "kit-lb.pdf").read_bytes())
     assert outputs[0] == outputs[1]
     assert b"D:20261122" in outputs[0]
+
+
+def test_a_photo_is_printed_with_its_credit(cli, starter):
+    from PIL import Image, ImageDraw
+    from pdfcheck import reader
+    image = Image.new("RGB", (600, 800), (40, 90, 160))
+    ImageDraw.Draw(image).ellipse((150, 150, 450, 450), fill=(250, 220, 60))
+    image.save(starter / "cases" / "portrait.jpg", quality=90)
+    case = starter / "cases" / "sebnem-korur-fincanci.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + 'photo: portrait.jpg\nphoto_credit: "© Amnesty International"\n',
+                    encoding="utf-8")
+    r = cli("case", "sebnem-korur-fincanci", "--lang", "en", "--sheets", 0, "--project", starter)
+    assert r.exit_code == 0, r.output
+    path = starter / "dist" / "sebnem-korur-fincanci-en.pdf"
+    images = reader(path).pages[0].images
+    assert len(images) == 1 and images[0].image.size == (600, 800)
+    text = page_texts(path)[0]
+    assert "Photo: © Amnesty International" in text and "No photo" not in text

@@ -19,7 +19,8 @@ from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
 from .load import Kit, Source, case_line, case_sources, config_sources
 from .model import Case
-from .tracking import sheet_id, slug, tracked_url
+from .tracking import SheetIds, slug, tracked_url, tracker
+
 
 @dataclass(frozen=True)
 class Options:
@@ -51,8 +52,9 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc.outline(ctx.words.get("outline_cover"))
     cover.draw(doc, ctx, cases)
     group = options.group or ctx.words.get("default_group")
+    ids = SheetIds()
     for case in cases:
-        _case(doc, kit, ctx, case, options, group)
+        _case(doc, kit, ctx, case, options, group, ids)
     return doc.finish()
 
 
@@ -61,30 +63,42 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
     ctx = context(kit, lang, options.paper)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
-    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"))
+    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), SheetIds())
     return doc.finish()
 
 
-def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str) -> None:
-    if kit.config.print.duplex and doc.pages % 2 == 1:
-        doc.blank_page()              # every case starts on a right-hand page
+# In duplex these start on a right-hand page. The writing paper is posted to the
+# official, so it gets a sheet of its own (blank back), never the letter or a
+# signature sheet behind it.
+RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+
+
+def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
+          ids: SheetIds) -> None:
+    _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
-    for outline_key, draw in _artefacts(kit, ctx, case, options, group):
+    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids):
+        if outline_key in RIGHT_HAND:
+            _right_hand_page(doc, kit)
         doc.outline(ctx.words.get(outline_key), 1)
         draw(doc)
 
 
-def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str
+def _right_hand_page(doc: Document, kit: Kit) -> None:
+    """In duplex, a blank page if the next page would be a left-hand (even) one."""
+    if kit.config.print.duplex and doc.pages % 2 == 1:
+        doc.blank_page()
+
+
+def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None
                ) -> list[tuple[str, Callable[[Document], None]]]:
     """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it."""
     lang = ctx.lang
     url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=slug(group), sheet="case")
 
     def signatures(doc: Document) -> None:
-        labels = sheet_labels(kit, case, lang, group, options.sheets)
-        matrices = qr.encode_many([label.url for label in labels])
-        for label, matrix in zip(labels, matrices):
-            signature_sheet.draw(doc, ctx, case, kit.config.signatures.audience, label, matrix)
+        labels = sheet_labels(kit, case, lang, group, options.sheets, ids or SheetIds())
+        draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
 
     steps: list[tuple[str, Callable[[Document], None]]] = [
         ("outline_case_sheet", lambda doc: case_sheet.draw(doc, ctx, case, url)),
@@ -97,16 +111,29 @@ def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str
     return steps
 
 
-def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, group_id: str | None = None
-                 ) -> list[signature_sheet.SheetLabel]:
+def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, ids: SheetIds,
+                 group_id: str | None = None) -> list[signature_sheet.SheetLabel]:
+    """Footer and tracked URL of each of `n` sheets of one case for one group."""
     cfg = kit.config
     gid = group_id or slug(group)
+    url_for = tracker(cfg, case.petition_url, case=case.id, lang=lang, group=gid)
     labels = []
     for k in range(1, n + 1):
-        sid = sheet_id(cfg.section.short, cfg.campaign.year, gid, case.id, lang, k)
-        url = tracked_url(cfg, case.petition_url, case=case.id, lang=lang, group=gid, sheet=str(k), sheet_id=sid)
-        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url))
+        sid = ids.make(cfg.section.short, cfg.campaign.year, gid, case.id, lang, k)
+        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url_for(str(k), sid)))
     return labels
+
+
+def draw_sheets(doc: Document, ctx: Context, case: Case, audience: str,
+                labels: list[signature_sheet.SheetLabel]) -> list[int]:
+    """Signature sheets of one case; returns their 1-based page numbers."""
+    matrices = qr.encode_many([label.url for label in labels])
+    signature_sheet.prepare(doc, ctx, case, audience)
+    pages = []
+    for label, matrix in zip(labels, matrices):
+        signature_sheet.draw(doc, ctx, case, audience, label, matrix)
+        pages.append(doc.pages)
+    return pages
 
 
 def layout_problems(kit: Kit, lang: str, cases: list[Case], options: Options) -> list[Problem]:

@@ -151,6 +151,57 @@ def case_cmd(
 
 @app.command()
 @handle_errors
+def signatures(
+    groups: Annotated[Path, typer.Option("--groups", "-g", help="CSV file with columns id,name,lang,sheets "
+                                         "and optional cases, audience, contact.", dir_okay=False)],
+    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for "
+                                                      "several.")] = None,
+    merge: Annotated[bool, typer.Option("--merge", help="One PDF for all groups (a bookmark per group) "
+                                        "instead of one per group.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Render groups in N processes.")] = 1,
+    project: ProjectOpt = Path("."),
+    out: OutOpt = None,
+) -> None:
+    """Signature packs for many groups: OUT/signatures/GROUP-ID.pdf and manifest.csv.
+
+    Each pack has a page for whoever collects, the numbered sheets of every case (own QR
+    code and sheet id on each) and a return form. manifest.csv has one row per sheet:
+    sheet_id, group_id, group_name, case, lang, file, page, url.
+
+    Example: w4r-kit signatures --groups examples/schools.csv --jobs 2
+    """
+    from .batch import build_signatures
+    p = _project(project, out)
+    groups_path = groups if groups.is_absolute() else Path.cwd() / groups
+    with _progress() as advance:
+        result = build_signatures(p, groups_path, case, merge, jobs, advance)
+    for problem in result.warnings:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"wrote {len(result.files) - 1} PDF file(s) and manifest.csv to {p.out / 'signatures'}: "
+               f"{result.sheets} signature sheets, {result.pages} pages")
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal; silence otherwise."""
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        self.bar = Progress("sheets", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("sheets", total=None)
+        return lambda n: self.bar.advance(self.task, n)
+
+    def __exit__(self, *exc) -> None:
+        if sys.stderr.isatty():
+            self.bar.stop()
+
+
+@app.command()
+@handle_errors
 def validate(
     project: ProjectOpt = Path("."),
     lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Check only this language.")] = None,

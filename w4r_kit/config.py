@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,

@@ -88,6 +88,9 @@ class KitError(Exception):
         self.problems = ordered(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # so a KitError raised in a worker process reaches the parent intact
+        return (KitError, self.problems)
+
 
 class Problems:
     """Collects problems while a loader walks its input; raises them all at once."""

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import re
 import unicodedata
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .model import KitConfig
@@ -27,18 +28,54 @@ def sheet_id(*parts: object, length: int = SHEET_ID_LENGTH) -> str:
     return base64.b32encode(digest).decode().lower()[:length]
 
 
-def tracked_url(config: KitConfig, url: str, *, case: str, lang: str, group: str, sheet: str,
-                sheet_id: str = "") -> str:
-    """`url` with the tracking parameters of one printed sheet; parameters already in it win."""
+class SheetIds:
+    """Sheet ids unique within one run: a rare hash clash is settled by rehashing with a
+    counter, in input order, so the same inputs still give the same ids."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def make(self, *parts: object) -> str:
+        sid, n = sheet_id(*parts), 0
+        while sid in self.seen:
+            n += 1
+            sid = sheet_id(*parts, n)
+        self.seen.add(sid)
+        return sid
+
+
+def tracker(config: KitConfig, url: str, *, case: str, lang: str, group: str) -> Callable[[str, str], str]:
+    """A function (sheet, sheet_id) -> the tracked URL of that sheet; the URL is parsed once."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     present = {key for key, _ in query}
-    values = {"section": config.section.short, "year": config.campaign.year, "case": case,
-              "lang": lang, "group": group, "sheet": sheet, "sheet_id": sheet_id}
-    for key, template in config.petition.tracking.items():
-        if key not in present:
-            query.append((key, template.format(**values)))
-    return urlunsplit(parts._replace(query=urlencode(query, safe="-_.~")))
+    fixed = {"section": config.section.short, "year": config.campaign.year, "case": case, "lang": lang,
+             "group": group}
+    added = [(key, template) for key, template in config.petition.tracking.items() if key not in present]
+    head = urlunsplit(parts._replace(query="", fragment=""))
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+
+    # Encode what is the same for every sheet once: this runs for every sheet of a batch.
+    pairs: list[str | tuple[str, str]] = [urlencode([pair], safe="-_.~") for pair in query]
+    for key, template in added:
+        if "{sheet" in template:
+            pairs.append((key, template))
+        else:
+            pairs.append(urlencode([(key, template.format(**fixed, sheet="", sheet_id=""))], safe="-_.~"))
+
+    def url_for(sheet: str, sheet_id: str = "") -> str:
+        values = dict(fixed, sheet=sheet, sheet_id=sheet_id)
+        q = "&".join(p if isinstance(p, str) else urlencode([(p[0], p[1].format(**values))], safe="-_.~")
+                     for p in pairs)
+        return f"{head}?{q}{fragment}" if q else head + fragment
+
+    return url_for
+
+
+def tracked_url(config: KitConfig, url: str, *, case: str, lang: str, group: str, sheet: str,
+                sheet_id: str = "") -> str:
+    """`url` with the tracking parameters of one printed sheet; parameters already in it win."""
+    return tracker(config, url, case=case, lang=lang, group=group)(sheet, sheet_id)
 
 
 def short_url(url: str) -> str:

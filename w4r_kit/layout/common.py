@@ -7,15 +7,19 @@ measured from the top-left corner of the trimmed page.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab import rl_config
+from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -24,10 +28,16 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from .. import qr
+from ..errors import KitError, Problem
 from ..model import KitConfig
 from ..strings import Words
 from .fonts import Fonts
 from .overflow import Overflow
+
+# Pinned here, not left to RL_* environment variables or settings files: plain Flate
+# streams (ASCII85 on top makes files 15 % larger and, in pure Python, dominates the
+# time of a 10,000-sheet batch).
+rl_config.useA85 = 0
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER}
 
@@ -35,7 +45,8 @@ MARGIN_MM = 18            # left/right margin of every artefact: one grid for th
 BAND_MM = 30              # height of the yellow header band
 FOOTER_MM = 12            # baseline of the footer line, from the bottom edge
 CROP_MARK_ROOM_MM = 9     # room outside the bleed for crop marks (SPEC §4 [print] bleed_mm)
-CROP_MARK_LEN_MM = 6
+CROP_MARK_GAP_MM = 2      # marks start this far outside the bleed: a cut never shows them
+CROP_MARK_LEN_MM = 5      # gap + length leave 2 mm to the media edge
 QR_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
 # A line is shrunk to fit, but never below this: smaller is no longer readable. (The short
 # petition address under the case sheet's QR code already goes down to 4.8 pt.)
@@ -51,21 +62,28 @@ _TBC = re.compile(r"^\[.*\]$")   # an address line such as "[address to be confi
 
 @dataclass(frozen=True)
 class Envelope:
-    """Where the addressee block goes so that it shows in a window envelope."""
+    """The part of a window envelope's window that shows the folded letter, on the page."""
 
     name: str
     left: float    # pt from the left trim edge
     top: float     # pt from the top trim edge
     width: float
     height: float
+    inset: float   # where the address text starts, from the window's left edge
 
 
-# DL window envelope for A4 folded in three (DIN 5008 form B: field 20 mm from the
-# left, 45–90 mm from the top); US #10 window (4.5 × 1.125 in, 7/8 in from the left,
-# 1/2 in from the bottom) for Letter folded in three, i.e. 2.1–3.2 in from the top.
+# A4: DIN 5008 form B address field (20 mm from the left, 45-90 mm from the top,
+# 85 mm wide) = the DIN 680 DL window (90 x 45 mm, 20 mm from the left, 15 mm from
+# the bottom of a 110 mm envelope) over A4 folded at 105/210 mm; text at 25 mm.
+# Letter: the standard #10 window (1 1/8 x 4 1/2 in, 7/8 in from the left and 1/2 in
+# from the bottom of a 4 1/8 x 9 1/2 in envelope) over Letter folded in thirds
+# (3 2/3 in panels) resting on the envelope's bottom: 2.042-3.167 in from the top.
+# The 8.5 in sheet can slide up to 1/2 in sideways in the 9.5 in envelope, so only
+# 7/8 to 4 7/8 in from the left is sure to show.
 ENVELOPES = {
-    "A4": Envelope("DL", 20 * mm, 45 * mm, 85 * mm, 45 * mm),
-    "Letter": Envelope("#10", 1.0 * inch, 2.1 * inch, 4.0 * inch, 1.1 * inch),
+    "A4": Envelope("DL", 20 * mm, 45 * mm, 85 * mm, 45 * mm, 5 * mm),
+    "Letter": Envelope("#10", 0.875 * inch, (4.125 - 0.5 - 1.125 - (4.125 - 11 / 3)) * inch,
+                       4.0 * inch, 1.125 * inch, 0.125 * inch),
 }
 
 
@@ -174,23 +192,31 @@ def make_styles(ctx: Context) -> dict[str, ParagraphStyle]:
 
 # --------------------------------------------------------------------------- text
 
+# Straight double quotes become the language's quotation marks, paired in order.
+QUOTES = {"fr": ("«", "»"), "en": ("\u201c", "\u201d"), "lb": ("\u201e", "\u201c")}
+_QUOTED = re.compile(r'"([^"\n]+)"')
+
 _FR_RULES = (
-    (re.compile(r"'"), "\u2019"),                     # typographic apostrophe
-    (re.compile(r"\s+([;!?])"), "\u202f\\1"),          # narrow no-break space before ; ! ?
-    (re.compile(r"(?<=[^\s\d]|\d)\s+:(?=\s|$)"), "\u00a0:"),  # no-break space before :
-    (re.compile(r"«\s*"), "«\u00a0"),
+    (re.compile(r"\s+([;!?])"), "\u202f\\1"),                   # narrow no-break space before ; ! ?
+    (re.compile(r"(?<=[\w)\]»])([;!?])(?=\s|$)"), "\u202f\\1"),  # ... also where none was typed
+    (re.compile(r"\s+:(?=\s|$)"), "\u00a0:"),                     # no-break space before :
+    (re.compile(r"(?<=[\w)\]»]):(?=\s|$)"), "\u00a0:"),           # (not in 12:30 or https://)
+    (re.compile(r"«\s*"), "«\u00a0"),                             # no-break spaces inside « »
     (re.compile(r"\s*»"), "\u00a0»"),
 )
 
 
 def typeset(text: str, lang: str) -> str:
-    """Language typography on plain text: French spaces before ; : ! ? and inside « »."""
-    if lang.split("_")[0] == "fr":
+    """Language typography on plain text: typographic apostrophes and quotation marks;
+    in French, no-break spaces before ; : ! ? and inside « »."""
+    base = re.split(r"[_-]", lang)[0]
+    text = text.replace("'", "\u2019")
+    if base in QUOTES:
+        opening, closing = QUOTES[base]
+        text = _QUOTED.sub(lambda m: opening + m[1] + closing, text)
+    if base == "fr":
         for pattern, repl in _FR_RULES:
             text = pattern.sub(repl, text)
-        text = text.replace("\u202f:", "\u00a0:").replace("\u00a0\u00a0", "\u00a0")
-    elif lang.split("_")[0] == "lb":
-        text = text.replace("'", "\u2019")
     return text
 
 
@@ -216,12 +242,13 @@ def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, wid
 
 
 def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: str,
-                  min_size: float) -> Paragraph | None:
+                  min_size: float, **overrides) -> Paragraph | None:
     """The paragraph at the largest size (down to `min_size`) that fits the box, else None."""
-    st = ctx.styles[style]
+    st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
     size = st.fontSize
     while size >= min_size - 1e-6:
-        p = paragraph(ctx, text, style, fontSize=size, leading=size * st.leading / st.fontSize)
+        p = paragraph(ctx, text, style, **{**overrides, "fontSize": size,
+                                           "leading": size * st.leading / st.fontSize})
         if p.wrap(width, height)[1] <= height:
             return p
         size -= 0.5
@@ -321,6 +348,16 @@ def band(c: Canvas, ctx: Context, height: float, color: Color | None = None) -> 
     c.rect(-g.bleed, g.y(height), g.width + 2 * g.bleed, height + g.bleed, stroke=0, fill=1)
 
 
+def titled_band(c: Canvas, ctx: Context, title: str, subtitle: str = "") -> None:
+    """The header of a sheet or form: brand band, campaign mark, title, optional subtitle."""
+    g = ctx.geometry
+    band(c, ctx, BAND_MM * mm)
+    campaign_mark(c, ctx, g.margin, 7 * mm, 8)
+    draw_text(c, ctx, title, g.margin, 20 * mm if subtitle else 21 * mm, 17, bold=True, max_width=g.content_width)
+    if subtitle:
+        draw_text(c, ctx, subtitle.upper(), g.margin, 26.5 * mm, 8.5, bold=True, max_width=g.content_width)
+
+
 def footer(c: Canvas, ctx: Context, left: str, right: str = "") -> None:
     g = ctx.geometry
     y = g.height - FOOTER_MM * mm
@@ -338,31 +375,34 @@ def campaign_mark(c: Canvas, ctx: Context, x: float, top: float, size: float = 9
     draw_text(c, ctx, f"{title} {cfg.campaign.year}".upper(), x, top + size, size, bold=True)
 
 
-def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.QrMatrix | None = None) -> None:
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.QrMatrix | None = None,
+            quiet_zone: bool = True) -> None:
     """A QR code as one vector path, `size` pt wide without its quiet zone, lower-left at (x, y).
 
-    A white quiet zone of four modules is painted around it, so it scans on any background.
+    With `quiet_zone`, a white margin of four modules is painted first so the code scans
+    on any background; callers that keep that area white already skip it.
     """
     m = matrix or qr.encode(data)
     module = size / m.size
-    quiet = QR_QUIET_MODULES * module
-    c.setFillColor(white)
-    c.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
+    if quiet_zone:
+        quiet = QR_QUIET_MODULES * module
+        c.setFillColor(white)
+        c.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
     c.addLiteral(f"q 0 g {module:.5f} 0 0 {module:.5f} {x:.3f} {y:.3f} cm {m.pdf_path_ops()} Q")
 
 
 def crop_marks(c: Canvas, g: Geometry) -> None:
-    """Eight marks at the trim corners, outside the bleed, in registration-safe black."""
-    o, b, w, h = g.offset, g.bleed, g.width, g.height
-    length = CROP_MARK_LEN_MM * mm
-    c.setStrokeColor(black)
+    """Eight marks in line with the trim edges, outside the bleed, in registration colour."""
+    start = g.bleed + CROP_MARK_GAP_MM * mm          # measured outwards from the trim edge
+    end = start + CROP_MARK_LEN_MM * mm
+    left, bottom = g.offset, g.offset
+    right, top = left + g.width, bottom + g.height
+    c.setStrokeColorCMYK(1, 1, 1, 1)                 # registration: shows on every plate
     c.setLineWidth(0.25)
-    for x in (o, o + w):
-        for y0, y1 in ((0, o - b - 1), (o + h + b + 1, 2 * o + h)):
-            c.line(x, max(y0, y1 - length) if y0 == 0 else y0, x, y1 if y0 == 0 else min(y1, y0 + length))
-    for y in (o, o + h):
-        for x0, x1 in ((0, o - b - 1), (o + w + b + 1, 2 * o + w)):
-            c.line(max(x0, x1 - length) if x0 == 0 else x0, y, x1 if x0 == 0 else min(x1, x0 + length), y)
+    for x, dx in ((left, -1), (right, 1)):
+        for y, dy in ((bottom, -1), (top, 1)):
+            c.line(x + dx * start, y, x + dx * end, y)
+            c.line(x, y + dy * start, x, y + dy * end)
 
 
 # --------------------------------------------------------------------------- document
@@ -381,11 +421,14 @@ class Document:
 
     def __init__(self, ctx: Context, meta: Metadata) -> None:
         self.ctx = ctx
+        self.created = build_time()
         self.buffer = io.BytesIO()
         g = ctx.geometry
+        # invariant=1: no clock in the file (reportlab's /ID hashes the time); the
+        # real date and a content-derived /ID are written in finish().
         self.canvas = Canvas(
             self.buffer, pagesize=g.media, pdfVersion=(1, 4), initialFontName=ctx.fonts.regular,
-            initialFontSize=10, lang=meta.lang,
+            initialFontSize=10, lang=meta.lang, invariant=1,
             trimBox=g.trim_box if g.bleed else None, bleedBox=g.bleed_box if g.bleed else None,
             pageCompression=1)
         c = self.canvas
@@ -397,6 +440,8 @@ class Document:
         if meta.keywords:
             c.setKeywords(meta.keywords)
         c.showOutline()
+        # Viewers number pages 1, 2, 3 ... counting duplex blanks, as the printer does.
+        c.addPageLabel(0, style="ARABIC", start=1)
         self.pages = 0
         self._bookmarks = 0
 
@@ -426,7 +471,40 @@ class Document:
 
     def finish(self) -> bytes:
         self.canvas.save()
-        return self.buffer.getvalue()
+        return stamp_pdf(self.buffer.getvalue(), self.created)
+
+
+def build_time() -> int:
+    """The time written as the documents' dates: SOURCE_DATE_EPOCH when set, else now."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return int(time.time())
+    if not value.isdigit() or int(value) >= 253402300800:      # year 10000
+        raise KitError(Problem("SOURCE_DATE_EPOCH", 0, "", f"'{value}' is not a time in seconds since "
+                               "1970-01-01 UTC; set it to an integer such as 1795305600, or unset it"))
+    return int(value)
+
+
+# What reportlab's invariant mode writes in the Info dictionary and the trailer.
+_INFO_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}\+00'00'\)")
+_TRAILER_ID = re.compile(rb"/ID \n\[<[0-9a-f]{32}><[0-9a-f]{32}>\]")
+
+
+def stamp_pdf(data: bytes, when: int) -> bytes:
+    """Give reportlab's invariant output its real dates and an /ID hashed from the content.
+
+    The /ID does not depend on the dates, so two builds of the same inputs differ in
+    the two dates only; with SOURCE_DATE_EPOCH they are byte-identical. Every field
+    keeps its length, so the cross-reference offsets stay right.
+    """
+    digest = hashlib.md5(_TRAILER_ID.sub(b"", _INFO_DATE.sub(b"", data)), usedforsecurity=False)
+    file_id = digest.hexdigest().encode()
+    date = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(when)).encode()
+    out, dates = _INFO_DATE.subn(lambda m: b"/" + m[1] + b" (" + date + b")", data)
+    out, ids = _TRAILER_ID.subn(b"/ID \n[<" + file_id + b"><" + file_id + b">]", out)
+    if (dates, ids) != (2, 1) or len(out) != len(data):
+        raise RuntimeError("unexpected reportlab output: cannot set the document dates and /ID")
+    return out
 
 
 def image_reader(path: Path, keep_alpha: bool = True):
@@ -455,11 +533,10 @@ def fold_marks(c: Canvas, ctx: Context) -> None:
 def window_address(c: Canvas, ctx: Context, case) -> None:
     """The addressee block inside the envelope window (DL for A4, #10 for Letter)."""
     from .overflow import Overflow
-    g, env, a = ctx.geometry, ctx.geometry.envelope, case.addressee
+    env, a = ctx.geometry.envelope, case.addressee
     lines = [a.name, a.title[ctx.lang], *a.address]
     size = 10.0
-    inset = 5 * mm if g.paper == "A4" else 0.15 * inch
-    width = env.width - inset - 2 * mm
+    width = env.width - env.inset - 2 * mm
     widest = max(string_width(ctx, line, i == 0, size) for i, line in enumerate(lines))
     if widest > width:
         size *= width / widest
@@ -470,13 +547,13 @@ def window_address(c: Canvas, ctx: Context, case) -> None:
     if size < 7.5:
         raise Overflow("addressee.address", "does not fit the envelope window; use fewer or shorter lines")
     top = env.top + max(2 * mm, (env.height - len(lines) * leading) / 2 - 1 * mm)
-    draw_address(c, ctx, lines, env.left + inset, top, size=size, leading=leading)
+    draw_address(c, ctx, lines, env.left + env.inset, top, size=size, leading=leading)
 
 
 def sender_lines(c: Canvas, ctx: Context, top: float) -> None:
     """A labelled space for the writer's name and address, above the window."""
     g = ctx.geometry
-    x = ctx.geometry.envelope.left + (5 * mm if g.paper == "A4" else 0.15 * inch)
+    x = g.envelope.left + g.envelope.inset
     draw_text(c, ctx, ctx.words.get("letter_sender"), x, top, 7.5, color=GREY)
     c.setStrokeColor(RULE)
     c.setLineWidth(0.4)

@@ -9,7 +9,11 @@ from .common import (GREY, Context, Document, band, draw_paragraph, draw_text, f
                      footer, image_reader)
 from .overflow import Overflow
 
-COVER_BAND_MM = 112        # the yellow block that carries the title
+# The yellow block that carries the title. Letter is 17.6 mm shorter than A4: its
+# band is shorter (and the title moves up with it) so the list of cases still fits.
+COVER_BAND_MM = {"A4": 112, "Letter": 100}
+KICKER_MM = 48             # baseline of "Volunteer kit" on A4
+TITLE_MM = 54              # top of the campaign title on A4
 STEP_GAP_MM = 8
 STEP_DISC_MM = 11
 
@@ -17,22 +21,25 @@ STEP_DISC_MM = 11
 def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
     cfg, w, g = ctx.config, ctx.words, ctx.geometry
     x = g.margin
+    band_h = COVER_BAND_MM[g.paper] * mm
+    lift = COVER_BAND_MM["A4"] * mm - band_h
     with doc.page() as c:
-        band(c, ctx, COVER_BAND_MM * mm)
+        band(c, ctx, band_h)
         draw_text(c, ctx, cfg.section.name.upper(), x, 22 * mm, 10, bold=True, max_width=g.content_width * 0.65)
         if cfg.section.logo:
             _logo(c, ctx)
-        draw_text(c, ctx, w.get("cover_kicker"), x, 48 * mm, 14)
+        draw_text(c, ctx, w.get("cover_kicker"), x, KICKER_MM * mm - lift, 14)
         title = cfg.campaign.title.get(ctx.lang, "")
         p = fit_paragraph(ctx, title, g.content_width, 36 * mm, "display", 24)
         if p is None:
             raise Overflow("[campaign] title", "too long for the cover even at 24 pt; shorten it")
         h = p.wrap(g.content_width, 36 * mm)[1]
-        p.drawOn(c, x, g.y(54 * mm) - h)
+        title_top = TITLE_MM * mm - lift
+        p.drawOn(c, x, g.y(title_top) - h)
         year_size = p.style.fontSize
-        draw_text(c, ctx, str(cfg.campaign.year), x, 54 * mm + h + year_size * 0.95, year_size, bold=True)
+        draw_text(c, ctx, str(cfg.campaign.year), x, title_top + h + year_size * 0.95, year_size, bold=True)
 
-        top = (COVER_BAND_MM + 9) * mm
+        top = band_h + 9 * mm
         top += draw_paragraph(c, ctx, w.get("cover_intro"), x, top, g.content_width, "body") + 8 * mm
         draw_text(c, ctx, w.get("how_title"), x, top + 14, 16, bold=True)
         top += 24

@@ -20,7 +20,7 @@ SIGNATURE_ROOM_MM = 30
 
 
 def draw(doc: Document, ctx: Context, case: Case, body: list[str], date: dt.date | None) -> None:
-    g, w = ctx.geometry, ctx.words
+    g = ctx.geometry
     x, width = g.margin, g.content_width
     env = g.envelope
     body_top = env.top + env.height + 22 * mm

@@ -14,20 +14,22 @@ from reportlab.lib.units import mm
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, band, campaign_mark, draw_qr, draw_text,
-                     fit_paragraph, string_width)
+from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, titled_band,
+                     fit_paragraph)
 from .overflow import Overflow
 
 SHEET_BAND_MM = 30
 ASK_TOP_MM = 35
 ASK_MAX_MM = 24
-HEAD_MM = 8
+HEAD_MM = 9
+CELL_PAD_MM = 1.6
 ROW_MAX_MM = 12            # generous rows: signatures are written standing, on a knee
 ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
+QR_BOTTOM_MM = 16
 NUMBER_COL_MM = 8
-CONSENT_COL_MM = 24
+CONSENT_COL_MM = 27
 BOX_MM = 3.2
 HEAD_FILL = HexColor("#1A1A1A")
 COLUMN_WEIGHTS = {"name": 3.2, "first_name": 2.6, "age": 1.0, "email": 3.2, "city": 2.0,
@@ -49,9 +51,8 @@ def _form_name(case: Case, audience: str) -> str:
     return f"sheet-{case.id}-{audience}"
 
 
-def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
-         matrix: qr.QrMatrix | None = None) -> None:
-    """One signature sheet; the static part is drawn on first use and reused after."""
+def prepare(doc: Document, ctx: Context, case: Case, audience: str) -> None:
+    """Draw the static part of this case's sheets into the document once (a form XObject)."""
     g = ctx.geometry
     name = _form_name(case, audience)
     c = doc.canvas
@@ -59,23 +60,29 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
         c.beginForm(name, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
         _static(c, ctx, case, audience)
         c.endForm()
+
+
+def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
+         matrix: qr.QrMatrix | None = None) -> None:
+    """One signature sheet: the shared static part, the footer line and this sheet's QR code.
+
+    This runs once per printed sheet (10,000+ in a national batch): keep it lean.
+    """
+    g = ctx.geometry
+    prepare(doc, ctx, case, audience)
     with doc.page() as c:
-        c.doForm(name)
+        c.doForm(_form_name(case, audience))
         text = ctx.words.get("sheet_footer", group=label.group, k=label.k, n=label.n, sheet_id=label.sheet_id)
         draw_text(c, ctx, text, g.margin, g.height - 12 * mm, 8.5, bold=True,
                   max_width=g.content_width - (QR_MM + 10) * mm)
-        draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, 16 * mm, QR_MM * mm, matrix)
+        draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
+                quiet_zone=False)
 
 
 def _static(c, ctx: Context, case: Case, audience: str) -> None:
-    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    g, w = ctx.geometry, ctx.words
     x = g.margin
-    band(c, ctx, SHEET_BAND_MM * mm)
-    campaign_mark(c, ctx, x, 7 * mm, 8)
-    title = f"{w.get('sheet_title')} — {case.name}"
-    draw_text(c, ctx, title, x, 20 * mm, 17, bold=True, max_width=g.content_width)
-    draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}".upper(), x, 26.5 * mm, 8.5,
-              bold=True, max_width=g.content_width)
+    titled_band(c, ctx, f"{w.get('sheet_title')} — {case.name}", f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}")
 
     ask = fit_paragraph(ctx, f"{w.get('sheet_ask_intro')} {case.ask[ctx.lang]}", g.content_width,
                         ASK_MAX_MM * mm, "body_left", 8)
@@ -114,12 +121,14 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
     c.rect(x0, g.y(top + head_h), g.content_width, head_h, stroke=0, fill=1)
     x = x0
     for label, width in zip(labels, widths):
-        size = 7.5
-        tw = string_width(ctx, label, True, size)
-        if tw > width - 3:
-            size = max(5.5, size * (width - 3) / tw)
-        draw_text(c, ctx, label, x + 1.5, top + head_h / 2 + size * 0.36, size, bold=True, color=white,
-                  max_width=width - 3)
+        # A header may wrap onto two lines ("Me tenir / informé·e") before it shrinks.
+        inner = width - 2 * CELL_PAD_MM * mm
+        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", 5.5, textColor=white, fontSize=7.5,
+                          leading=8.5)
+        if p is None:
+            raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
+        ph = p.wrap(inner, head_h)[1]
+        p.drawOn(c, x + CELL_PAD_MM * mm, g.y(top + (head_h + ph) / 2) + 0.6)
         x += width
 
     c.setStrokeColor(RULE)
@@ -175,8 +184,11 @@ def _bottom(c, ctx: Context, audience: str) -> None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
     r.wrap(text_w, 12 * mm)
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.4)
-    qr_label_top = g.height - 16 * mm - QR_MM * mm - 4 * mm
+    # The quiet zone is part of the static page, so each sheet draws only its modules.
+    quiet = 4 * QR_MM * mm / 25      # 4 modules of the densest code we print (version 2+)
+    c.setFillColor(white)
+    c.rect(g.width - g.margin - QR_MM * mm - quiet, QR_BOTTOM_MM * mm - quiet, QR_MM * mm + 2 * quiet,
+           QR_MM * mm + 2 * quiet, stroke=0, fill=1)
+    qr_label_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm - 4 * mm
     draw_text(c, ctx, w.get("scan_to_sign"), g.width - g.margin - QR_MM * mm / 2, qr_label_top, 7.5,
               bold=True, anchor="center", max_width=(QR_MM + 8) * mm)

@@ -1,0 +1,211 @@
+"""Assemble stage for signature batches (SPEC §8 `signatures`): one pack per group —
+the collector's page, every case's sheets, the return form — and the manifest.
+
+Each group's PDF is staged to disk as soon as it is rendered (memory stays flat
+however many groups there are); all files are renamed into place together at the
+end. With --jobs N, groups are rendered in N processes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels
+from .config import did_you_mean
+from .errors import KitError, Problems
+from .groups import load_groups
+from .layout import collector, return_form
+from .layout.common import Document
+from .layout.overflow import Overflow
+from .load import Kit, load_project
+from .model import Case, Group
+from .output import Staging
+from .project import Project
+from .tracking import SheetIds
+
+SIGNATURES_DIR = "signatures"
+MERGED_NAME = "all-groups.pdf"
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    sheet_id: str
+    group_id: str
+    group_name: str
+    case: str
+    lang: str
+    file: str        # relative to signatures/
+    page: int        # 1-based
+    url: str
+
+
+MANIFEST_COLUMNS = tuple(f.name for f in fields(ManifestRow))
+
+
+@dataclass(frozen=True)
+class Pack:
+    """What one group gets: its cases and, per case, the labels of its sheets."""
+
+    group: Group
+    cases: list[Case]
+    labels: dict[str, list]            # case id -> [SheetLabel]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    files: list[Path]
+    sheets: int
+    pages: int
+    warnings: list
+
+
+def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack]:
+    """Decide every sheet of the run (ids, URLs) before anything is drawn."""
+    ids = SheetIds()
+    packs = []
+    for group in groups:
+        wanted = group.cases or tuple(c.id for c in kit.cases_for(group.lang))
+        if case_ids:
+            wanted = tuple(c for c in wanted if c in case_ids)
+        by_id = {c.id: c for c in kit.cases}
+        cases = [by_id[c] for c in wanted if c in by_id]          # in the group's own order
+        labels = {c.id: sheet_labels(kit, c, group.lang, group.name, group.sheets, ids, group_id=group.id)
+                  for c in cases}
+        packs.append(Pack(group, cases, labels))
+    return packs
+
+
+def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0) -> list[ManifestRow]:
+    """Collector's page, the sheets of every case, the return form; returns manifest rows."""
+    group = pack.group
+    ctx = context(kit, group.lang)
+    w = ctx.words
+    case = None
+    try:
+        if outline_level:
+            doc.outline(group.name, 0)
+        doc.outline(w.get("outline_collector"), outline_level)
+        collector.draw(doc, ctx, group, pack.cases, group.sheets * len(pack.cases))
+        rows = []
+        for case in pack.cases:
+            doc.outline(case.name, outline_level)
+            labels = pack.labels[case.id]
+            pages = draw_sheets(doc, ctx, case, group.audience, labels)
+            rows += [ManifestRow(label.sheet_id, group.id, group.name, case.id, group.lang, file, page, label.url)
+                     for label, page in zip(labels, pages)]
+        case = None
+        doc.outline(w.get("outline_return_form"), outline_level)
+        return_form.draw(doc, ctx, group, pack.cases)
+    except Overflow as exc:
+        raise KitError(overflow_problem(kit, exc, case, group.lang)) from None
+    return rows
+
+
+def pack_pdf(kit: Kit, pack: Pack) -> tuple[bytes, list[ManifestRow], int]:
+    ctx = context(kit, pack.group.lang)
+    title = f"{ctx.words.get('outline_signatures')} — {pack.group.name}"
+    doc = Document(ctx, metadata(kit, ctx, title))
+    rows = draw_pack(doc, kit, pack, f"{pack.group.id}.pdf")
+    return doc.finish(), rows, doc.pages
+
+
+def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerows((r.sheet_id, r.group_id, r.group_name, r.case, r.lang, r.file, r.page, r.url) for r in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
+                     merge: bool = False, jobs: int = 1,
+                     progress: Callable[[int], None] | None = None) -> BatchResult:
+    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv."""
+    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
+    kit = load_project(project, allow_incomplete=True)
+    problems = Problems(project.root)
+    known = [c.id for c in kit.cases]
+    for case_id in case_ids or []:
+        if case_id not in known:
+            problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
+                         project.cases_dir, 0, "--case")
+    groups = load_groups(groups_file, kit.config.campaign.languages, known, kit.config.signatures.audience,
+                         problems)
+    for group in groups:
+        for case_id in group.cases:
+            missing = kit.incomplete.get(group.lang, {}).get(case_id)
+            if missing:
+                problems.add(f"case '{case_id}' has no '{group.lang}' text for {', '.join(missing)}; "
+                             "translate it or remove it from this group", groups_file, group.line, "cases")
+    problems.raise_if_errors()
+    packs = []
+    for pack in plan(kit, groups, case_ids):
+        if pack.cases:
+            packs.append(pack)
+        elif case_ids:
+            problems.warn(f"group '{pack.group.id}' has none of the cases asked for; skipped",
+                          groups_file, pack.group.line, "cases")
+        else:
+            problems.add(f"no case is complete in '{pack.group.lang}' for group '{pack.group.id}'",
+                         groups_file, pack.group.line, "cases")
+    problems.raise_if_errors()
+
+    out = project.out / SIGNATURES_DIR
+    sheets = sum(len(labels) for pack in packs for labels in pack.labels.values())
+    pages = 0
+    with Staging() as staging:
+        rows: list[ManifestRow] = []
+        if merge:
+            data, rows, pages = _merged_pdf(kit, packs, progress)
+            staging.add(out / MERGED_NAME, data)
+        else:
+            for data, pack_rows, n in _render_packs(kit, packs, jobs, progress):
+                staging.add(out / f"{pack_rows[0].group_id}.pdf" if pack_rows else out / "empty.pdf", data)
+                rows += pack_rows
+                pages += n
+        staging.add(out / "manifest.csv", manifest_csv(rows))
+        files = staging.commit()
+    return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
+
+
+def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[ManifestRow], int]:
+    lang = Counter(p.group.lang for p in packs).most_common(1)[0][0]
+    ctx = context(kit, lang)
+    doc = Document(ctx, metadata(kit, ctx, ctx.words.get("outline_signatures")))
+    rows: list[ManifestRow] = []
+    for pack in packs:
+        rows += draw_pack(doc, kit, pack, MERGED_NAME, outline_level=1)
+        if progress:
+            progress(sum(len(v) for v in pack.labels.values()))
+    return doc.finish(), rows, doc.pages
+
+
+def _render_packs(kit: Kit, packs: list[Pack], jobs: int, progress):
+    """Yield (pdf bytes, manifest rows, pages) per pack, in order; in `jobs` processes if > 1."""
+    if jobs <= 1 or len(packs) < 2:
+        for pack in packs:
+            result = pack_pdf(kit, pack)
+            if progress:
+                progress(sum(len(v) for v in pack.labels.values()))
+            yield result
+        return
+    import multiprocessing
+    global _WORKER_KIT
+    _WORKER_KIT = kit                   # inherited by forked workers: no pickling of the kit
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(min(jobs, len(packs))) as pool:
+        for pack, result in zip(packs, pool.imap(_render_in_worker, packs, chunksize=1)):
+            if progress:
+                progress(sum(len(v) for v in pack.labels.values()))
+            yield result
+
+
+_WORKER_KIT: Kit | None = None
+
+
+def _render_in_worker(pack: Pack):
+    return pack_pdf(_WORKER_KIT, pack)
