@@ -26,8 +26,9 @@ def _one_line(text: str) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The one of `choices` that `word` is a near miss of (a typo), if any."""
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return close[0] if close else None
+    by_folded = {str(c).casefold(): str(c) for c in choices}
+    close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -234,9 +234,14 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
                 for ch in chars:
                     note(letter.template, _line_of(letter.template, ch), f"letter [{lang}]", [ch])
     for (file, line, label), chars in found.items():
-        problems.add(f"the fonts cannot draw {describe_characters(list(chars))}; replace "
-                     f"{'it' if len(chars) == 1 else 'them'} or set [brand] font_regular/font_bold to fonts "
-                     f"that have {'it' if len(chars) == 1 else 'them'}", file, line, label)
+        problems.add(cannot_draw(list(chars)), file, line, label)
+
+
+def cannot_draw(chars: list[str]) -> str:
+    """The message for characters the fonts lack (SPEC §9: named as U+XXXX)."""
+    it = "it" if len(chars) == 1 else "them"
+    return (f"the fonts cannot draw {describe_characters(chars)}; replace {it} or set [brand] "
+            f"font_regular/font_bold to fonts that have {it}")
 
 
 def _line_of(file: Path | str, ch: str) -> int:
