@@ -573,6 +573,17 @@ def test_odd_photo_formats_print_as_they_look(cli, kit, name, make, expected):
     assert all(abs(a - b) <= 3 for a, b in zip(got, expected)), got
 
 
+def test_phone_photo_is_turned_the_way_it_was_taken(tmp_path):
+    from w4r_kit.images import embeddable
+    exif = Image.Exif()
+    exif[0x0112] = 6                  # "rotate 90° clockwise to display"
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "phone.jpg", exif=exif)
+    with Image.open(embeddable(tmp_path / "phone.jpg")) as image:
+        assert image.size == (60, 80)
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "plain.jpg")
+    assert embeddable(tmp_path / "plain.jpg") == tmp_path / "plain.jpg"      # embedded as it is
+
+
 def test_photo_with_too_many_pixels_is_refused_before_decoding(cli, kit, recwarn):
     Image.new("1", (12_000, 9_000)).save(kit / "cases/huge.png")     # 108 Mpx, a few kB on disk
     _photo(kit, "huge.png")
