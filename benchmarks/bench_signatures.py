@@ -3,7 +3,9 @@
 Builds batches of N signature sheets (groups of 50 sheets × 2 cases, as a school
 coordinator would) from the example project and, in the same invocation and one
 after the other, runs `benchmarks/floor_reportlab.py` (a minimal hand-written
-reportlab script drawing the same sheet as fast as we know how). Each run is a
+reportlab script drawing the same sheet as fast as we know how), once into one
+file and once into as many files as there are groups (the same files the tool
+writes: each needs its own fonts and static form). Each run is a
 separate process; wall time and peak RSS are whole-process figures (start-up and
 imports included), taken with os.wait4. Not a test: machines are shared and noisy,
 so compare the ratios measured side by side, not absolute numbers across runs.
@@ -92,7 +94,7 @@ def main() -> None:
             out = tmp / "out"
 
             def group_files():
-                return sorted((out / "signatures").glob("*.pdf"))
+                return sorted(p for p in (out / "signatures").glob("*.pdf") if p.name != "all-groups.pdf")
             rows.append(measure("w4r-kit signatures", tool + ["--groups", str(groups), "--out", str(out)],
                                 group_files, runs, n))
             if args.jobs:
@@ -102,23 +104,32 @@ def main() -> None:
             rows.append(measure("w4r-kit signatures --merge", tool + ["--groups", str(groups), "--out",
                                                                      str(out), "--merge"],
                                 lambda: [out / "signatures" / "all-groups.pdf"], runs, n))
+            floor = [py, str(ROOT / "benchmarks" / "floor_reportlab.py"), str(n)]
             floor_pdf = tmp / "floor.pdf"
-            rows.append(measure("floor: hand-written reportlab", [py, str(ROOT / "benchmarks" / "floor_reportlab.py"),
-                                                                  str(n), str(floor_pdf)],
+            rows.append(measure("floor: hand-written reportlab, 1 file", floor + [str(floor_pdf)],
                                 lambda: [floor_pdf], runs, n))
+            n_groups = max(1, n // (SHEETS_PER_GROUP_AND_CASE * len(CASES)))
+            floor_dir = tmp / "floor"
+            floor_dir.mkdir()
+            rows.append(measure(f"floor: hand-written reportlab, {n_groups} files",
+                                floor + [str(floor_dir / "f.pdf"), str(n_groups)],
+                                lambda: sorted(floor_dir.glob("*.pdf")), runs, n))
             if args.peers:
                 peer_pdf = tmp / "peer-b.pdf"
                 rows.append(measure("peer (b): reportlab form + qrcode", [py, str(args.peers / "b_rl_form.py"),
                                                                          str(n), str(peer_pdf)],
                                     lambda: [peer_pdf], runs, n))
-        floor = next(r for r in rows if r["name"].startswith("floor"))
-        print(f"\n## {n:,} sheets ({runs} run{'s' if runs > 1 else ''}, median)\n")
-        print("| run | wall s (min–max) | sheets/s | pages/s | × floor | peak RSS MB | bytes/page | pages |")
-        print("|---|---|---|---|---|---|---|---|")
+        one_file = next(r for r in rows if r["name"].endswith(", 1 file"))
+        per_group = next(r for r in rows if r["name"].startswith("floor") and r is not one_file)
+        print(f"\n## {n:,} sheets in {n_groups} groups ({runs} run{'s' if runs > 1 else ''}, median)\n")
+        print("| run | wall s (min–max) | sheets/s | pages/s | × floor, same files | × floor, 1 file | "
+              "peak RSS MB | bytes/page | pages |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for r in rows:
+            same = one_file if "merge" in r["name"] or r is one_file else per_group
             print(f"| {r['name']} | {r['wall']:.2f} ({r['min']:.2f}–{r['max']:.2f}) | {r['sheets_s']:,.0f} | "
-                  f"{r['pages_s']:,.0f} | {r['wall'] / floor['wall']:.2f} | {r['rss']:.0f} | "
-                  f"{r['bytes_page']:,.0f} | {r['pages']:,} |")
+                  f"{r['pages_s']:,.0f} | {r['wall'] / same['wall']:.2f} | {r['wall'] / one_file['wall']:.2f} | "
+                  f"{r['rss']:.0f} | {r['bytes_page']:,.0f} | {r['pages']:,} |")
 
 
 if __name__ == "__main__":

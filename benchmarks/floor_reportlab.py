@@ -5,7 +5,9 @@ Static part once in a form XObject; per sheet only the footer line and the QR co
 (batch-encoded with w4r_kit.qr, drawn as one path of rectangles); plain Flate streams.
 No validation, no words catalog, no layout engine, no manifest.
 
-usage: python benchmarks/floor_reportlab.py N OUTPUT.pdf
+usage: python benchmarks/floor_reportlab.py N OUTPUT.pdf [FILES]
+       with FILES > 1, the N sheets are split into that many files OUTPUT-1.pdf … (each
+       with its own fonts and form, as `w4r-kit signatures` writes one file per group)
 """
 from __future__ import annotations
 
@@ -68,26 +70,35 @@ def static(c: Canvas) -> None:
     c.drawString(18 * mm, 36 * mm, "À renvoyer avant le 31 janvier 2025 à : Amnesty International Luxembourg, B.P. 1914")
 
 
-def main() -> None:
-    n, out = int(sys.argv[1]), sys.argv[2]
-    regular, bold = default_font_files()
-    pdfmetrics.registerFont(TTFont("R", str(regular)))
-    pdfmetrics.registerFont(TTFont("B", str(bold)))
+def write(out: str, urls: list[str], first: int, matrices) -> None:
     c = Canvas(out, pagesize=A4, initialFontName="R", pdfVersion=(1, 4))
     c.beginForm("static")
     static(c)
     c.endForm()
-    per_school = 50
-    urls = [URL.format(school=i // per_school, sheet=i % per_school + 1) for i in range(n)]
     size = 24 * mm
-    for i, matrix in enumerate(qr.encode_many(urls)):
+    for i, matrix in enumerate(matrices, start=first):
         c.doForm("static")
         c.setFont("B", 8.5)
-        c.drawString(18 * mm, 12 * mm, f"École {i // per_school} — feuille {i % per_school + 1} / {per_school}")
+        c.drawString(18 * mm, 12 * mm, f"École {i // 50} — feuille {i % 50 + 1} / 50")
         m = size / matrix.size
         c.addLiteral(f"q 0 g {m:.5f} 0 0 {m:.5f} {168 * mm:.3f} {16 * mm:.3f} cm {matrix.pdf_path_ops()} Q")
         c.showPage()
     c.save()
+
+
+def main() -> None:
+    n, out = int(sys.argv[1]), sys.argv[2]
+    files = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    regular, bold = default_font_files()
+    pdfmetrics.registerFont(TTFont("R", str(regular)))
+    pdfmetrics.registerFont(TTFont("B", str(bold)))
+    urls = [URL.format(school=i // 50, sheet=i % 50 + 1) for i in range(n)]
+    matrices = qr.encode_many(urls)
+    per_file = -(-n // files)
+    for f in range(files):
+        start = f * per_file
+        target = out if files == 1 else out.replace(".pdf", f"-{f + 1}.pdf")
+        write(target, urls, start, matrices[start:start + per_file])
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels
+from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels, with_qr_codes
 from .config import did_you_mean
 from .errors import KitError, Problems
 from .groups import load_groups
 from .layout import collector, return_form
-from .layout.common import Document
+from .layout.common import Context, Document
 from .layout.overflow import Overflow
 from .load import Kit, Source, cannot_draw, load_project
 from .model import Case, Group
@@ -76,13 +76,29 @@ def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack
         labels = {c.id: sheet_labels(kit, c, group.lang, group.name, group.sheets, ids, group_id=group.id)
                   for c in cases}
         packs.append(Pack(group, cases, labels))
+    # Every QR code of the run in one batch: the encoder is vectorised across codes.
+    encoded = iter(with_qr_codes([label for pack in packs for labels in pack.labels.values() for label in labels]))
+    for pack in packs:
+        for case_id, labels in pack.labels.items():
+            pack.labels[case_id] = [next(encoded) for _ in labels]
     return packs
+
+
+_contexts: dict[str, tuple[Kit, Context]] = {}
+
+
+def _context(kit: Kit, lang: str) -> Context:
+    """One drawing context per language for the whole run, so fitted texts are reused."""
+    cached = _contexts.get(lang)
+    if cached is None or cached[0] is not kit:
+        cached = _contexts[lang] = (kit, context(kit, lang))
+    return cached[1]
 
 
 def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0) -> list[ManifestRow]:
     """Collector's page, the sheets of every case, the return form; returns manifest rows."""
     group = pack.group
-    ctx = context(kit, group.lang)
+    ctx = _context(kit, group.lang)
     w = ctx.words
     case = None
     try:
@@ -111,7 +127,7 @@ def _group_sources(group: Group) -> list[Source]:
 
 
 def pack_pdf(kit: Kit, pack: Pack) -> tuple[bytes, list[ManifestRow], int]:
-    ctx = context(kit, pack.group.lang)
+    ctx = _context(kit, pack.group.lang)
     title = f"{ctx.words.get('outline_signatures')} — {pack.group.name}"
     doc = Document(ctx, metadata(kit, ctx, title))
     rows = draw_pack(doc, kit, pack, f"{pack.group.id}.pdf")

@@ -13,6 +13,7 @@ import os
 import re
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -148,6 +149,8 @@ class Context:
     primary: Color = field(init=False)
     text: Color = field(init=False)
     styles: dict[str, ParagraphStyle] = field(init=False)
+    fitted: dict = field(init=False, default_factory=dict, repr=False)
+    """fit_paragraph results: a batch draws the same static texts into every file."""
 
     def __post_init__(self) -> None:
         self.primary = HexColor(self.config.brand.primary)
@@ -206,6 +209,7 @@ _FR_RULES = (
 )
 
 
+@lru_cache(maxsize=4096)   # labels repeat on every sheet of a batch
 def typeset(text: str, lang: str) -> str:
     """Language typography on plain text: typographic apostrophes and quotation marks;
     in French, no-break spaces before ; : ! ? and inside « »."""
@@ -243,16 +247,26 @@ def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, wid
 
 def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: str,
                   min_size: float, **overrides) -> Paragraph | None:
-    """The paragraph at the largest size (down to `min_size`) that fits the box, else None."""
+    """The paragraph at the largest size (down to `min_size`) that fits the box, else None.
+
+    The result is already wrapped to `width` (its height is `.height`) and is remembered
+    per context, since reportlab paragraphs can be drawn again on any canvas.
+    """
+    key = (text, width, height, style, min_size, tuple(sorted(overrides.items())))
+    if key in ctx.fitted:
+        return ctx.fitted[key]
     st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
     size = st.fontSize
+    found = None
     while size >= min_size - 1e-6:
         p = paragraph(ctx, text, style, **{**overrides, "fontSize": size,
                                            "leading": size * st.leading / st.fontSize})
         if p.wrap(width, height)[1] <= height:
-            return p
+            found = p
+            break
         size -= 0.5
-    return None
+    ctx.fitted[key] = found
+    return found
 
 
 def string_width(ctx: Context, text: str, bold: bool, size: float) -> float:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, titled_band,
-                     fit_paragraph)
+from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
+                     titled_band, typeset)
 from .overflow import Overflow
 
 SHEET_BAND_MM = 30
@@ -28,6 +29,8 @@ ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
 BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
 QR_BOTTOM_MM = 16
+FOOTER_PT = 8.5
+FOOTER_BASELINE_MM = 12      # from the bottom edge
 NUMBER_COL_MM = 8
 CONSENT_COL_MM = 27
 BOX_MM = 3.2
@@ -45,6 +48,7 @@ class SheetLabel:
     n: int
     sheet_id: str
     url: str
+    matrix: qr.QrMatrix | None = None     # encoded ahead, in one batch for the whole run
 
 
 def _form_name(case: Case, audience: str) -> str:
@@ -70,11 +74,18 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
     """
     g = ctx.geometry
     prepare(doc, ctx, case, audience)
+    text = ctx.words.get("sheet_footer", group=typeset(label.group, ctx.lang), k=label.k, n=label.n,
+                         sheet_id=label.sheet_id)
+    size = FOOTER_PT
+    width = stringWidth(text, ctx.fonts.bold, size)
+    room = g.content_width - (QR_MM + 10) * mm
+    if width > room:                    # a long group name: smaller, never cut
+        size *= room / width
     with doc.page() as c:
         c.doForm(_form_name(case, audience))
-        text = ctx.words.get("sheet_footer", group=label.group, k=label.k, n=label.n, sheet_id=label.sheet_id)
-        draw_text(c, ctx, text, g.margin, g.height - 12 * mm, 8.5, bold=True,
-                  max_width=g.content_width - (QR_MM + 10) * mm)
+        c.setFont(ctx.fonts.bold, size)
+        c.setFillColor(ctx.text)
+        c.drawString(g.margin, FOOTER_BASELINE_MM * mm, text)
         draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
                 quiet_zone=False)
 
@@ -88,7 +99,7 @@ def _static(c, ctx: Context, case: Case, audience: str) -> None:
                         ASK_MAX_MM * mm, "body_left", 8)
     if ask is None:
         raise Overflow("ask", f"too long for the signature sheet ({ASK_MAX_MM} mm at 8 pt); shorten it")
-    ask_h = ask.wrap(g.content_width, ASK_MAX_MM * mm)[1]
+    ask_h = ask.height
     ask.drawOn(c, x, g.y(ASK_TOP_MM * mm) - ask_h)
 
     table_top = (ASK_TOP_MM + 4) * mm + ask_h
@@ -127,7 +138,7 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
                           leading=8.5)
         if p is None:
             raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
-        ph = p.wrap(inner, head_h)[1]
+        ph = p.height
         p.drawOn(c, x + CELL_PAD_MM * mm, g.y(top + (head_h + ph) / 2) + 0.6)
         x += width
 
@@ -143,25 +154,32 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
         c.line(x, g.y(top + head_h), x, g.y(bottom))
     c.rect(x0, g.y(bottom), g.content_width, rows * row_h + head_h, stroke=1, fill=0)
 
-    yes, no = w.get("choice_yes"), w.get("choice_no")
-    for r in range(rows):
-        mid = top + head_h + r * row_h + row_h / 2
-        draw_text(c, ctx, str(r + 1), x0 + NUMBER_COL_MM * mm / 2, mid + 2.8, 8, color=GREY, anchor="center")
-        if consent:
-            _consent_cell(c, ctx, x0 + g.content_width - CONSENT_COL_MM * mm, mid, yes, no)
-
-
-def _consent_cell(c, ctx: Context, x: float, mid: float, yes: str, no: str) -> None:
-    """An explicit choice, never pre-ticked: two empty boxes labelled yes and no."""
-    g = ctx.geometry
-    box = BOX_MM * mm
-    half = CONSENT_COL_MM * mm / 2
+    # Row numbers and yes/no labels repeat on every row: one text object for all of
+    # them (this form is drawn once per file, and a batch writes hundreds of files).
+    yes, no = (typeset(w.get(key), ctx.lang) for key in ("choice_yes", "choice_no"))
+    box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
+    label_size = min(7.0, *(7.0 * (half - box - 3.5 * mm) / max(1.0, string_width(ctx, word, False, 7))
+                            for word in (yes, no)))
+    consent_x = x0 + g.content_width - CONSENT_COL_MM * mm
+    text = c.beginText()
+    text.setFillColor(GREY)
     c.setStrokeColor(GREY)
     c.setLineWidth(0.6)
-    for i, word in enumerate((yes, no)):
-        bx = x + i * half + 2 * mm
-        c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
-        draw_text(c, ctx, word, bx + box + 1.2 * mm, mid + 2.5, 7, color=GREY, max_width=half - box - 3.5 * mm)
+    for r in range(rows):
+        mid = top + head_h + r * row_h + row_h / 2
+        number = str(r + 1)
+        text.setFont(ctx.fonts.regular, 8)
+        text.setTextOrigin(x0 + (NUMBER_COL_MM * mm - string_width(ctx, number, False, 8)) / 2, g.y(mid + 2.8))
+        text.textOut(number)
+        if consent:
+            # An explicit choice, never pre-ticked: two empty boxes labelled yes and no.
+            text.setFont(ctx.fonts.regular, label_size)
+            for i, word in enumerate((yes, no)):
+                bx = consent_x + i * half + 2 * mm
+                c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
+                text.setTextOrigin(bx + box + 1.2 * mm, g.y(mid + 2.5))
+                text.textOut(word)
+    c.drawText(text)
 
 
 def _bottom(c, ctx: Context, audience: str) -> None:
@@ -174,7 +192,7 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", 6)
     if p is None:
         raise Overflow("privacy_notice", "too long for the signature sheet (16 mm at 6 pt); shorten it")
-    h = p.wrap(text_w, 16 * mm)[1]
+    h = p.height
     p.drawOn(c, x, g.y(top) - h)
     address = ", ".join(cfg.return_address)
     back = (w.get("return_by", date=ctx.date(cfg.campaign.return_by), address=address)
@@ -182,7 +200,6 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     r = fit_paragraph(ctx, back, text_w, 12 * mm, "label", 6.5)
     if r is None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
-    r.wrap(text_w, 12 * mm)
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
     # The quiet zone is part of the static page, so each sheet draws only its modules.
     quiet = 4 * QR_MM * mm / 25      # 4 modules of the densest code we print (version 2+)
