@@ -103,6 +103,17 @@ def test_case_file_not_utf8(cli, kit):
     fails(cli, kit, f"{CASE}: is not UTF-8 text (byte 0); save it as UTF-8")
 
 
+def test_character_yaml_does_not_allow(cli, kit):
+    edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', 'name: "Şebnem\x1f Korur Fincancı"')
+    fails(cli, kit, f"{CASE}:2: contains U+001F (an invisible control character), which YAML does not allow; "
+                    "remove it")
+
+
+def test_a_key_with_a_terminal_escape_stays_on_one_line(cli, kit):
+    append(kit, CASE, '"\\e[31mred\\nline": x\n')
+    fails(cli, kit, f"{CASE}:45: \\x1b[31mred line: unknown field '\\x1b[31mred line'")
+
+
 def test_unknown_key_is_one_problem_with_did_you_mean(cli, kit):
     edit(kit, CASE, "headline:", "headlin:")
     lines = fails(cli, kit, f"{CASE}:5: headlin: unknown field 'headlin'; did you mean 'headline'?")
@@ -225,13 +236,19 @@ def test_language_without_a_letter_template_is_reported_once(cli, kit):
 def test_config_problems_do_not_hide_case_problems(cli, kit):
     edit(kit, "kit.toml", "[print]", "[prnt]")
     edit(kit, "kit.toml", 'primary = "#FFFF00"', 'primary = "jaune"')
-    edit(kit, CASE, "theme:", "them:")
+    shutil.copy(kit / CASE, kit / "cases/second-case.yaml")
+    edit(kit, "cases/second-case.yaml", "id: sebnem-korur-fincanci", "id: second-case")
+    edit(kit, "cases/second-case.yaml", "theme:", "them:")
+    edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', 'name: "Şebnem Korur Fincancı ✓"')
     (kit / "letter_templates/en/letter.j2").write_text("{{ case.nom }}\n", encoding="utf-8")
     lines = fails(cli, kit)
     assert lines == [
         "kit.toml:20: [prnt]: unknown section [prnt]; did you mean 'print'?",
         'kit.toml:26: [brand] primary: \'jaune\' is not a colour; write it as #RRGGBB, e.g. "#FFFF00"',
-        f"{CASE}:4: them: unknown field 'them'; did you mean 'theme'?",
+        f"{CASE}:2: name: the fonts cannot draw '✓' (U+2713 CHECK MARK); {FONT_HINT}",
+        "cases/second-case.yaml:4: them: unknown field 'them'; did you mean 'theme'?",
+        "letter_templates/en/letter.j2:1: undefined variable: 'dict object' has no attribute 'nom'; "
+        "templates may use case, section, campaign, lang",
     ]
 
 
@@ -421,9 +438,11 @@ def test_a_whole_name_in_another_script_is_one_problem(cli, kit):
                      "LETTER LAM); replace them or set [brand] font_regular/font_bold to fonts that have them"]
 
 
-def test_control_character(cli, kit):
-    edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', 'name: "Şebnem\\u0007 Korur Fincancı"')
-    fails(cli, kit, f"{CASE}:2: name: the fonts cannot draw U+0007 (an invisible control character); {FONT_HINT}")
+@pytest.mark.parametrize("escape", ["\\u0007", "\\0"])      # the default font maps U+0000 to a glyph
+def test_control_character(cli, kit, escape):
+    edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', f'name: "Şebnem{escape} Korur Fincancı"')
+    code = "0007" if escape.endswith("7") else "0000"
+    fails(cli, kit, f"{CASE}:2: name: the fonts cannot draw U+{code} (an invisible control character); {FONT_HINT}")
 
 
 def test_character_in_a_template_words_or_kit_toml(cli, kit):
@@ -552,6 +571,17 @@ def test_odd_photo_formats_print_as_they_look(cli, kit, name, make, expected):
     assert r.exit_code == 0, r.output
     got = _pixel_at_photo_centre(kit / "dist/kit-en.pdf")
     assert all(abs(a - b) <= 3 for a, b in zip(got, expected)), got
+
+
+def test_phone_photo_is_turned_the_way_it_was_taken(tmp_path):
+    from w4r_kit.images import embeddable
+    exif = Image.Exif()
+    exif[0x0112] = 6                  # "rotate 90° clockwise to display"
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "phone.jpg", exif=exif)
+    with Image.open(embeddable(tmp_path / "phone.jpg")) as image:
+        assert image.size == (60, 80)
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "plain.jpg")
+    assert embeddable(tmp_path / "plain.jpg") == tmp_path / "plain.jpg"      # embedded as it is
 
 
 def test_photo_with_too_many_pixels_is_refused_before_decoding(cli, kit, recwarn):

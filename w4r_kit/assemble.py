@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from . import qr
 from .errors import KitError, Problem
@@ -187,8 +187,12 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 _LANGUAGE_FREE = {"cases", "[signatures] rows"}
 
 
-def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> Problem:
-    """The problem for a text that does not fit: the file, line and field it comes from."""
+def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str, extra: Sequence[Source] = ()
+                     ) -> Problem:
+    """The problem for a text that does not fit: the file, line and field it comes from.
+
+    `extra`: texts from elsewhere that the page prints (a group's name from a groups file).
+    """
     cfg, project = kit.config, kit.project
     file: Path | str = case.file if case else project.config_file
     line, name, message = 0, exc.field or "text", exc.message
@@ -209,7 +213,7 @@ def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> P
     elif exc.field and case:
         line = case_line(case, exc.field, lang)
     elif exc.text:
-        source = _source_of(kit, exc.text, case, lang)
+        source = _source_of(kit, exc.text, case, lang, extra)
         if source:
             file, line, name = source.file, source.line, source.field
             message = f"too long for its line even at {MIN_TEXT_PT} pt; shorten it"
@@ -219,11 +223,12 @@ def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str) -> P
     return Problem(rel, line, label, message)
 
 
-def _source_of(kit: Kit, text: str, case: Case | None, lang: str) -> Source | None:
+def _source_of(kit: Kit, text: str, case: Case | None, lang: str, extra: Sequence[Source] = ()
+               ) -> Source | None:
     """The field whose text makes up most of a line that did not fit (labels mix texts: 'name — title')."""
     folded = text.casefold()
     cases = [case] if case else kit.cases_for(lang)      # the cover lists every case
-    candidates = [s for c in cases for s in case_sources(c, lang)] + config_sources(kit, lang)
+    candidates = [s for c in cases for s in case_sources(c, lang)] + config_sources(kit, lang) + list(extra)
     matches = [s for s in candidates if s.text.strip() and _pieces_in(s.text, folded)]
     return max(matches, key=lambda s: len(s.text), default=None)
 

@@ -21,7 +21,7 @@ from .groups import load_groups
 from .layout import collector, return_form
 from .layout.common import Context, Document
 from .layout.overflow import Overflow
-from .load import Kit, load_project
+from .load import Kit, Source, cannot_draw, load_project
 from .model import Case, Group
 from .output import Staging
 from .project import Project
@@ -136,8 +136,13 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
         doc.outline(w.get("outline_return_form"), outline_level)
         return_form.draw(doc, ctx, group, pack.cases)
     except Overflow as exc:
-        raise KitError(overflow_problem(kit, exc, case, group.lang)) from None
+        raise KitError(overflow_problem(kit, exc, case, group.lang, _group_sources(group))) from None
     return rows
+
+
+def _group_sources(group: Group) -> list[Source]:
+    """The texts of a group that its pack prints, with their place in the groups file."""
+    return [Source(group.file or "", group.line, key, getattr(group, key)) for key in ("name", "contact")]
 
 
 def pack_pdf(kit: Kit, pack: Pack) -> tuple[bytes, list[ManifestRow], int]:
@@ -171,6 +176,10 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
     groups = load_groups(groups_file, kit.config.campaign.languages, known, kit.config.signatures.audience,
                          problems)
     for group in groups:
+        for source in _group_sources(group):
+            missing = kit.fonts.missing(source.text)
+            if missing:
+                problems.add(cannot_draw(missing), source.file, source.line, source.field)
         for case_id in group.cases:
             missing = kit.incomplete.get(group.lang, {}).get(case_id)
             if missing:

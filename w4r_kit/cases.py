@@ -26,6 +26,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+_BREAKS = re.compile(r"[ \t]*[\n\r\t\v\f\x1c-\x1f\x85\u2028\u2029]+[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """NFC, with line breaks as spaces: a one-line field prints on one line (a break drawn
+    inside a line would print as nothing, gluing the words together)."""
+    return _BREAKS.sub(" ", nfc(text))
+
+
 class _CaseReader:
     def __init__(self, problems: Problems, file: Path) -> None:
         self.p, self.file = problems, file
@@ -57,11 +66,12 @@ class _CaseReader:
             return ""
         value = data[key]
         if isinstance(value, str):
-            return nfc(value)
+            return one_line(value)
         self.error(data, key, field, f"must be a text, but YAML read {_yaml_kind(value)}; put it in quotes")
         return ""
 
-    def translations(self, data: LineDict, key: str, field: str, required: bool = True) -> dict[str, str]:
+    def translations(self, data: LineDict, key: str, field: str, required: bool = True,
+                     multiline: bool = False) -> dict[str, str]:
         if key not in data or data[key] is None:
             if required:
                 self.missing(data, key, field, f"missing; add '{key}: {{fr: ..., en: ..., lb: ...}}'")
@@ -77,7 +87,7 @@ class _CaseReader:
                 self.error(value, lang, f"{field}.{lang}", "language codes must be texts like fr, en, lb")
             elif isinstance(text, str):
                 if text.strip():
-                    out[lang] = nfc(text)
+                    out[lang] = nfc(text) if multiline else one_line(text)
             elif text is not None:
                 self.error(value, lang, f"{field}.{lang}",
                            f"must be a text, but YAML read {_yaml_kind(text)}; put it in quotes")
@@ -94,7 +104,7 @@ class _CaseReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error(data, key, field, "must be a list of address lines in quotes")
             return ()
-        return tuple(nfc(v) for v in value if v.strip())
+        return tuple(one_line(v) for v in value if v.strip())
 
 
 def _yaml_kind(value: Any) -> str:
@@ -132,7 +142,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     if case_id and not _ID.match(case_id):
         r.error(data, "id", "id", f"'{case_id}' must be a slug: lowercase letters, digits and '-'")
     name = r.text(data, "name", "name")
-    texts = {key: r.translations(data, key, key) for key in TRANSLATED}
+    texts = {key: r.translations(data, key, key, multiline=key == "story") for key in TRANSLATED}
 
     addressee = None
     raw = data.get("addressee")

@@ -190,9 +190,9 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
     for lang in languages:
         if not isinstance(lang, str) or not _LANG.match(lang):
             c.error("languages", f"{lang!r} is not a language code like 'fr' or 'lb'")
+    languages = tuple(l for l in languages if isinstance(l, str))
     if len(set(languages)) != len(languages):
         c.error("languages", "lists a language twice")
-    languages = tuple(l for l in languages if isinstance(l, str))
     year = c.get("year", int, 0, "a year, e.g. 2026")
     if year and not 2000 <= year <= 2100:
         c.error("year", f"{year} is not a plausible campaign year")
@@ -262,7 +262,8 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         audience = "adult"
     columns = None
     if "columns" in g.data:
-        cols = g.get("columns", list, [], 'a list such as ["name", "email", "signature"]')
+        cols = [str(c) if isinstance(c, (list, dict)) else c
+                for c in g.get("columns", list, [], 'a list such as ["name", "email", "signature"]')]
         for col in cols:
             if col not in SIGNATURE_COLUMNS:
                 g.error("columns", f"unknown column {col!r}; choose from {', '.join(SIGNATURE_COLUMNS)}"

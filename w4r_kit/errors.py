@@ -6,6 +6,7 @@ Every loader collects `Problem`s for everything it can check, then raises one
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -13,18 +14,40 @@ from typing import Iterable
 # Files in the order a section works through them: config first, then the cases,
 # then templates and words; anything else (fonts, groups files, outputs) after.
 _FILE_ORDER = ("kit.toml", "cases", "letter_templates")
+MAX_LISTED_CHARACTERS = 8     # with their names; any further ones by code point only
+
+
+def _one_line(text: str) -> str:
+    """One line per problem whatever the input held: line breaks become spaces, other control
+    characters (a terminal escape in a key) are shown escaped."""
+    text = " ".join(text.splitlines())
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The one of `choices` that `word` is a near miss of (a typo), if any."""
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return close[0] if close else None
+    by_folded = {str(c).casefold(): str(c) for c in choices}
+    close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """'; did you mean 'x'?' for a near miss among `choices`, else ''."""
     match = closest(word, choices)
     return f"; did you mean '{match}'?" if match else ""
+
+
+def describe_characters(chars: list[str]) -> str:
+    """"'✓' (U+2713 CHECK MARK), ..." — invisible characters by code point and kind only."""
+    shown = []
+    for ch in chars[:MAX_LISTED_CHARACTERS]:
+        name = unicodedata.name(ch, "")
+        if unicodedata.category(ch)[0] in "CZ":       # control, format, unassigned, separators
+            shown.append(f"U+{ord(ch):04X}" + (f" {name}" if name else " (an invisible control character)"))
+        else:
+            shown.append(f"'{ch}' (U+{ord(ch):04X}" + (f" {name})" if name else ")"))
+    rest = " ".join(f"U+{ord(ch):04X}" for ch in chars[MAX_LISTED_CHARACTERS:])   # every one is named
+    return ", ".join(shown) + (f", and {rest}" if rest else "")
 
 
 @dataclass(frozen=True)
@@ -41,10 +64,10 @@ class Problem:
         where = self.file
         if where and self.line:
             where = f"{where}:{self.line}"
-        parts = [p for p in (where, self.field) if p]
-        prefix = ": ".join(parts)
+        field = self.field if self.field.strip() == self.field else repr(self.field)   # a key ' ' shows as ' '
+        prefix = ": ".join(p for p in (where, field) if p)
         text = f"{prefix}: {self.message}" if prefix else self.message
-        return f"warning: {text}" if self.warning else text
+        return _one_line(f"warning: {text}" if self.warning else text)
 
     def sort_key(self) -> tuple:
         """kit.toml, then cases, then templates, each file top to bottom; messages are

@@ -42,6 +42,15 @@ def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], def
     # Spreadsheets set to a European locale export with ';'.
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _read_rows(reader, file, languages, case_ids, default_audience, problems)
+    except csv.Error as exc:          # a value longer than the csv module takes, ...
+        problems.add(f"cannot be read as CSV: {exc}; export it again from the spreadsheet", file, reader.line_num)
+        return []
+
+
+def _read_rows(reader, file: Path, languages: tuple[str, ...], case_ids: list[str], default_audience: str,
+               problems: Problems) -> list[Group]:
     header = [h.strip().lower() for h in next(reader)]
     for column in REQUIRED_COLUMNS:
         if column not in header:
@@ -56,10 +65,17 @@ def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], def
 
     groups: list[Group] = []
     seen: dict[str, int] = {}
+    end = reader.line_num
     for row in reader:
-        line_no = reader.line_num
+        start, end = end + 1, reader.line_num             # a quoted value may span lines
+        line_no = end
         if not any(cell.strip() for cell in row):
             continue                                      # blank lines are harmless
+        if start != end:
+            # An unclosed quote swallows the lines after it into one value.
+            problems.add('a value runs over several lines (is a quote " not closed?); put each group on '
+                         'one line', file, start)
+            continue
         if len(row) > len(header):
             problems.add(f"has {len(row)} values but the header has {len(header)} columns; "
                          "quote values that contain the separator", file, line_no)
@@ -99,7 +115,7 @@ def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], def
             problems.add(f"audience '{audience}' must be one of {', '.join(AUDIENCES)}", file, line_no, "audience")
         if len(problems.errors) == before:
             groups.append(Group(id=gid, name=values["name"], lang=lang, sheets=sheets, cases=cases,
-                                audience=audience, contact=values.get("contact", ""), line=line_no))
+                                audience=audience, contact=values.get("contact", ""), line=line_no, file=file))
     if not groups and not problems.errors:
         problems.add("lists no groups; add one line per group under the header", file, 2)
     return groups

@@ -9,13 +9,12 @@ case file).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cases import TRANSLATED, load_cases, missing_fields
 from .config import load_config
-from .errors import Problem, Problems, did_you_mean, ordered
+from .errors import Problem, Problems, describe_characters, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
 from .model import Case, KitConfig
 from .project import Project
@@ -25,7 +24,6 @@ from .tracking import short_url
 
 QR_MIN_MODULE_MM = 0.35       # smaller modules are unreliable on office printers and phones
 QR_PRINTED_MM = 24
-MAX_LISTED_CHARACTERS = 8     # a whole paragraph in another script is one problem, not fifty
 
 
 @dataclass
@@ -236,22 +234,14 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
                 for ch in chars:
                     note(letter.template, _line_of(letter.template, ch), f"letter [{lang}]", [ch])
     for (file, line, label), chars in found.items():
-        problems.add(f"the fonts cannot draw {describe_characters(list(chars))}; replace "
-                     f"{'it' if len(chars) == 1 else 'them'} or set [brand] font_regular/font_bold to fonts "
-                     f"that have {'it' if len(chars) == 1 else 'them'}", file, line, label)
+        problems.add(cannot_draw(list(chars)), file, line, label)
 
 
-def describe_characters(chars: list[str]) -> str:
-    """"'✓' (U+2713 CHECK MARK), ..." — invisible characters by code point and kind only."""
-    shown = []
-    for ch in chars[:MAX_LISTED_CHARACTERS]:
-        name = unicodedata.name(ch, "")
-        if unicodedata.category(ch)[0] in "CZ":       # control, format, unassigned, separators
-            shown.append(f"U+{ord(ch):04X}" + (f" {name}" if name else " (an invisible control character)"))
-        else:
-            shown.append(f"'{ch}' (U+{ord(ch):04X}" + (f" {name})" if name else ")"))
-    more = len(chars) - MAX_LISTED_CHARACTERS
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+def cannot_draw(chars: list[str]) -> str:
+    """The message for characters the fonts lack (SPEC §9: named as U+XXXX)."""
+    it = "it" if len(chars) == 1 else "them"
+    return (f"the fonts cannot draw {describe_characters(chars)}; replace {it} or set [brand] "
+            f"font_regular/font_bold to fonts that have {it}")
 
 
 def _line_of(file: Path | str, ch: str) -> int:

@@ -158,3 +158,5 @@ class Group:
     audience: str = "adult"
     contact: str = ""
     line: int = 0
+    file: Path | None = None
+    """The groups CSV it came from, for messages."""

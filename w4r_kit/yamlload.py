@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems
+from .errors import Problems, describe_characters
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -70,6 +70,10 @@ def load_yaml(path: Path, problems: Problems) -> Any:
             if exc.context_mark and exc.context_mark.line + 1 != line:
                 what += f" that began on line {exc.context_mark.line + 1}"
         problems.add(f"is not valid YAML: {what} (check indentation, colons and quotes)", path, line)
+    except yaml.reader.ReaderError as exc:     # a character YAML does not allow in a file
+        line = text[:exc.position].count("\n") + 1
+        problems.add(f"contains {describe_characters([chr(exc.character)])}, which YAML does not allow; "
+                     "remove it", path, line)
     except yaml.YAMLError as exc:
-        problems.add(f"is not valid YAML: {exc}", path)
+        problems.add(f"is not valid YAML: {' '.join(str(exc).split())}", path)
     return None

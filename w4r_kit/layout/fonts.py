@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +60,16 @@ class Fonts:
     """Code points that both faces can draw."""
 
     def missing(self, text: str) -> list[str]:
-        """Characters of `text` the fonts cannot draw (spaces and soft hyphens need no glyph)."""
+        """Characters of `text` the fonts cannot draw (spaces and soft hyphens need no glyph).
+
+        Control characters count as missing even where a font maps them (U+0000 often is):
+        they print as nothing.
+        """
         seen: dict[str, None] = {}
         for ch in text:
-            if ord(ch) not in self.cmap and not ch.isspace() and ch not in "\u00ad\u200b":
+            if ch.isspace() or ch in "\u00ad\u200b":
+                continue
+            if ord(ch) not in self.cmap or unicodedata.category(ch) == "Cc":
                 seen[ch] = None
         return list(seen)
 
