@@ -450,7 +450,7 @@ def test_character_in_a_template_words_or_kit_toml(cli, kit):
     edit(kit, "letter_templates/fr/strings.yaml", "col_signature: Signature\n", "col_signature: Signature ✍\n")
     edit(kit, "kit.toml", 'email = "contact@example.org"', 'email = "contact@example.org ✉"')
     fails(cli, kit, "kit.toml:9: [section] email: the fonts cannot draw '✉' (U+2709 ENVELOPE); " + FONT_HINT,
-          f"letter_templates/en/letter.j2:3: letter [en]: the fonts cannot draw '☎' (U+260E BLACK TELEPHONE); "
+          "letter_templates/en/letter.j2:3: letter [en]: the fonts cannot draw '☎' (U+260E BLACK TELEPHONE); "
           + FONT_HINT,
           f"letter_templates/fr/strings.yaml:{_line(kit, 'letter_templates/fr/strings.yaml', 'col_signature:')}: "
           "col_signature [fr]: the fonts cannot draw '✍' (U+270D WRITING HAND); " + FONT_HINT)
