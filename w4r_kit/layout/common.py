@@ -239,10 +239,13 @@ def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Para
 def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
                    style: str = "body", **overrides) -> float:
     """Draw plain `text` with its top at `top` (pt from the top edge); return its height."""
-    p = paragraph(ctx, text, style, **overrides)
-    _, h = p.wrap(width, ctx.geometry.height)
-    p.drawOn(c, x, ctx.geometry.y(top) - h)
-    return h
+    key = ("draw", text, width, style, tuple(sorted(overrides.items())))
+    p = ctx.fitted.get(key)
+    if p is None:                       # laid out once per context (see Context.fitted)
+        p = ctx.fitted[key] = paragraph(ctx, text, style, **overrides)
+        p.wrap(width, ctx.geometry.height)
+    p.drawOn(c, x, ctx.geometry.y(top) - p.height)
+    return p.height
 
 
 def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: str,
@@ -343,14 +346,20 @@ def address_markup(ctx: Context, lines: list[str]) -> str:
 def fit_address(ctx: Context, lines: list[str], width: float, height: float, size: float = 9,
                 min_size: float = 7) -> Paragraph | None:
     """Address lines wrapped into a box, shrunk down to `min_size`; None if they never fit."""
+    key = ("address", tuple(lines), width, height, size, min_size)
+    if key in ctx.fitted:
+        return ctx.fitted[key]
     text = address_markup(ctx, lines)
+    found = None
     while size >= min_size - 1e-6:
         st = ParagraphStyle("addr-fit", parent=ctx.styles["address"], fontSize=size, leading=size * 1.22)
         p = Paragraph(text, st)
         if p.wrap(width, height)[1] <= height:
-            return p
+            found = p
+            break
         size -= 0.5
-    return None
+    ctx.fitted[key] = found
+    return found
 
 
 # --------------------------------------------------------------------------- page furniture
