@@ -70,10 +70,10 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
          matrix: qr.QrMatrix | None = None) -> None:
     """One signature sheet: the shared static part, the footer line and this sheet's QR code.
 
-    This runs once per printed sheet (10,000+ in a national batch): keep it lean.
+    This runs once per printed sheet (10,000+ in a national batch): keep it lean. The
+    caller runs `prepare` once before the first sheet of a case (assemble.draw_sheets).
     """
     g = ctx.geometry
-    prepare(doc, ctx, case, audience)
     text = ctx.words.get("sheet_footer", group=typeset(label.group, ctx.lang), k=label.k, n=label.n,
                          sheet_id=label.sheet_id)
     size = FOOTER_PT
