@@ -63,11 +63,13 @@ class Cluster:
         if self.pid:
             try:
                 os.kill(self.pid, signal.SIGINT)            # "fast" shutdown: end sessions, stop
-                for _ in range(200):
-                    os.kill(self.pid, 0)
-                    time.sleep(0.05)
             except ProcessLookupError:
                 pass
+            # The server removes postmaster.pid as it exits (a zombie left unreaped by a
+            # container's init would still answer kill(pid, 0), so the file is what counts).
+            deadline = time.monotonic() + 20
+            while (self.data / "postmaster.pid").exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
