@@ -403,3 +403,24 @@ def test_export_csv_and_xlsx_one_row_per_sheet_with_formulas_neutralised(cli, ex
 def test_init_keeps_the_registry_out_of_version_control(starter):
     ignored = (starter / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "registry.sqlite" in ignored and "registry.sqlite-*" in ignored
+
+
+def test_the_web_route_records_its_packs_through_the_same_path(example_copy, tmp_path):
+    from w4r_kit.batch import issue_packs
+    from w4r_kit.load import load_project
+    from w4r_kit.model import Group
+    from w4r_kit.project import Project
+    kit = load_project(Project.at(example_copy), allow_incomplete=True)
+    reg = Registry.open_url(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    adult = Group(id="klass-5b", name="Klass 5B", lang="fr", sheets=2, cases=("dang-dinh-bach",))
+    youth = Group(id="klass-5b", name="Klass 5B", lang="fr", sheets=2, cases=("dang-dinh-bach",), audience="youth",
+                  contact="prof@example.org")
+    [(_, pdf, rows)] = issue_packs(kit, [adult], reg, issued_by="anne")
+    assert pdf.startswith(b"%PDF") and [p.route for p in reg.packs()] == ["web"]
+    assert [(s.sheet_id, s.page, s.url) for s in reg.sheets()] == [(r.sheet_id, r.page, r.url) for r in rows]
+    assert issue_packs(kit, [adult], reg)[0][2] == rows and len(reg.packs()) == 1     # the same download again
+    # The same group, case and numbers on a youth form: other sheets, so other ids.
+    [(_, _, youth_rows)] = issue_packs(kit, [youth], reg)
+    assert not {r.sheet_id for r in youth_rows} & {r.sheet_id for r in rows}
+    assert [p.audience for p in reg.packs()] == ["youth", "adult"] and reg.packs()[1].issued_by == "anne"
+    reg.close()

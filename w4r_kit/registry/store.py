@@ -340,6 +340,7 @@ class Registry:
                 if identity != wanted[sid]:
                     raise SheetIdClash(sid)
             ids: list[int | None] = []
+            created: set[int] = set()
             rows = []
             for pack in issued:
                 new = [s for s in pack.sheets if s.sheet_id not in found]
@@ -351,24 +352,28 @@ class Registry:
                     group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
                     cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
                 ids.append(pack_id)
+                created.add(pack_id)
                 rows += [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
                               case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience,
                               url=s.url, file=s.file, page=s.page) for s in new]
             if not rows:
                 return ids
             # Another process may have recorded some of these since the look-up above: the
-            # unique constraints skip them here, and the check below decides.
-            conn.execute(self._insert_ignoring_duplicates(sheets), rows)
-            after = self._identities(conn, list(wanted))
-            mine: dict[int, int] = {}
-            for sid, identity in wanted.items():
-                if sid not in after or after[sid][0] != identity:
+            # unique constraints skip them here (RETURNING gives the rows really inserted, and
+            # makes SQLAlchemy send many rows per statement), and the check below decides.
+            inserted = set(conn.execute(self._insert_ignoring_duplicates(sheets).returning(sheets.c.sheet_id),
+                                        rows).scalars())
+            skipped = [row["sheet_id"] for row in rows if row["sheet_id"] not in inserted]
+            now_there = self._identities(conn, skipped)
+            for sid in skipped:
+                if sid not in now_there or now_there[sid][0] != wanted[sid]:
                     raise SheetIdClash(sid)       # rolls the whole run back
-                mine[after[sid][1]] = mine.get(after[sid][1], 0) + 1
+            mine = {row["pack_id"] for row in rows if row["sheet_id"] in inserted}
             for i, pack in enumerate(issued):
-                if ids[i] is not None and pack.sheets and ids[i] not in mine:    # all recorded meanwhile
+                if ids[i] in created and ids[i] not in mine:
+                    # Every new sheet of this pack was recorded by someone else meanwhile.
                     conn.execute(delete(packs).where(packs.c.id == ids[i]))
-                    ids[i] = after[pack.sheets[0].sheet_id][1]
+                    ids[i] = next(now_there[s.sheet_id][1] for s in pack.sheets if s.sheet_id in now_there)
         return ids
 
     def _insert_ignoring_duplicates(self, table):
