@@ -424,3 +424,30 @@ def test_the_web_route_records_its_packs_through_the_same_path(example_copy, tmp
     assert not {r.sheet_id for r in youth_rows} & {r.sheet_id for r in rows}
     assert [p.audience for p in reg.packs()] == ["youth", "adult"] and reg.packs()[1].issued_by == "anne"
     reg.close()
+
+
+def test_when_recording_fails_nothing_is_written_and_nothing_recorded(cli, example_copy, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    monkeypatch.setenv("W4R_KIT_DB", url)
+    reg = Registry.open_url(url)
+    with reg.engine.begin() as conn:     # a database that refuses the sheets (full, read-only, ...)
+        conn.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON sheets BEGIN "
+                             "SELECT RAISE(ABORT, 'disk quota exceeded'); END")
+    groups = tmp_path / "groups.csv"
+    groups.write_text(GROUPS_CSV, encoding="utf-8")
+    out = tmp_path / "dist"
+    (out / "signatures").mkdir(parents=True)
+    (out / "signatures" / "manifest.csv").write_text("an earlier run\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", example_copy, "--out", out, "--jobs", 2)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"W4R_KIT_DB: cannot record in the registry {url}: disk quota exceeded")
+    assert r.stderr.splitlines()[-1] == "1 problem found; nothing was written."
+    assert sorted(p.name for p in (out / "signatures").iterdir()) == ["manifest.csv"]     # no PDF, no temp file
+    assert (out / "signatures" / "manifest.csv").read_text(encoding="utf-8") == "an earlier run\n"
+    assert reg.packs() == [] and reg.sheets() == []
+    with reg.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER refuse")
+    r = cli("signatures", "--groups", groups, "--project", example_copy, "--out", out, "--jobs", 2)
+    assert r.exit_code == 0, r.output
+    assert len(reg.sheets()) == 4 and len(reg.packs()) == 2
+    reg.close()

@@ -226,7 +226,8 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
             record_packs(registry, kit, planned, rows, "cli-signatures", f"{SIGNATURES_DIR}/", login_name())
             files = staging.commit()
         return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
-    return issue(registry, pack_keys(kit, packs), attempt)
+    with registry:
+        return issue(registry, pack_keys(kit, packs), attempt)
 
 
 def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[ManifestRow], int]:
