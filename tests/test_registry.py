@@ -116,6 +116,8 @@ def test_signatures_records_every_sheet_of_its_manifest(cli, example_copy, tmp_p
     assert [p.group_id for p in reg.packs(group="Lycée")] == ["klasse-6a"]
     assert [p.group_id for p in reg.packs(case="joel-paredes")] == ["esch"]
     assert reg.packs(lang="en") == []
+    assert [p.group_id for p in reg.packs(limit=1)] == ["esch"] and [p.group_id for p in reg.packs(offset=1)] == \
+        ["klasse-6a"]
     assert cli(*args).exit_code == 0                              # the same run again: nothing new
     assert len(reg.sheets()) == 4 and len(reg.packs()) == 2
     reg.close()

@@ -430,8 +430,9 @@ class Registry:
             return [SheetRecord(*row) for row in conn.execute(query)]
 
     def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
-              case: str | None = None) -> list[PackRecord]:
-        """Packs issued, newest first; `group` matches a group id exactly or a part of a name."""
+              case: str | None = None, limit: int | None = None, offset: int = 0) -> list[PackRecord]:
+        """Packs issued, newest first; `group` matches a group id exactly or a part of a name
+        (any case); `limit` and `offset` page through them."""
         p = packs.c
         n = (select(func.count()).select_from(sheets).where(sheets.c.pack_id == p.id)
              .correlate(packs).scalar_subquery())
@@ -445,6 +446,10 @@ class Registry:
             query = query.where(p.lang == lang)
         if case:
             query = query.where((literal(" ") + p.cases + literal(" ")).contains(f" {case} ", autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self.engine.connect() as conn:
             return [PackRecord(*row[:3], _utc(row[3]), *row[4:10], tuple(row[10].split()), row[11])
                     for row in conn.execute(query)]
