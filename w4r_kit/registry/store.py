@@ -251,6 +251,8 @@ class Registry:
         except (NoSuchModuleError, ImportError) as exc:
             raise _problem(where, f"{shown}: the database driver is missing ({exc}); "
                                   "pip install 'psycopg[binary]'") from None
+        except OSError as exc:           # the SQLite file's folder cannot be created
+            raise _problem(where, f"cannot open the registry {shown}: {exc.strerror}") from None
         registry = cls(engine, where)
         registry.upgrade()
         return registry
