@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import KitError, Problem, Problems
 from ..tracking import SheetIds, sheet_id as hash_sheet_id
 from . import migrate
-from .schema import SCAN_STATUSES, counts, online, packs, scans, sheets, staff
+from .schema import ROUTES, counts, online, packs, scans, sheets, staff
 
 ENV_VAR = "W4R_KIT_DB"
 DEFAULT_FILE = "registry.sqlite"
@@ -333,6 +333,8 @@ class Registry:
     def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
                      issued_by: str | None = None) -> list[int | None]:
         """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
+        if route not in ROUTES:
+            raise ValueError(f"route must be one of {', '.join(ROUTES)}, not {route!r}")
         wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
                   for pack in issued for s in pack.sheets}
         now = _now()
@@ -591,7 +593,9 @@ def _sqlite_engine(url) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not memory:
             cursor.execute("PRAGMA journal_mode = WAL")      # readers never wait for a writer
-            cursor.execute("PRAGMA synchronous = NORMAL")    # durable at each checkpoint; safe in WAL
+            # Every commit reaches the disk before a file is written or a download leaves:
+            # one fsync per transaction, nothing next to rendering the PDFs.
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
