@@ -453,3 +453,51 @@ def test_when_recording_fails_nothing_is_written_and_nothing_recorded(cli, examp
     assert r.exit_code == 0, r.output
     assert len(reg.sheets()) == 4 and len(reg.packs()) == 2
     reg.close()
+
+
+PROBE_MIGRATION = '''"""A later migration that makes SQLite copy the sheets table (scans and online refer to it).
+
+Revision ID: 9001
+Revises: {head}
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("sheets", recreate="always") as batch:
+        batch.alter_column("file", existing_type=sa.String(500), nullable=True)
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_a_migration_that_copies_a_referenced_table_keeps_every_record(tmp_path, monkeypatch):
+    """SQLite's batch mode drops and renames tables: the runner switches foreign keys off
+    meanwhile and checks them whole before committing."""
+    import shutil
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    reg = Registry.open_url(url)
+    _, (a, _b) = record(reg, "esch")
+    reg.record_scan(a, "scan.pdf", 1, 4, 2, 2, "read")
+    reg.add_online("esch", a, "dang-dinh-bach", 1, "export.csv")
+    reg.close()
+    later = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, later, ignore=shutil.ignore_patterns("__pycache__"))
+    (later / "versions" / "9001_probe.py").write_text(PROBE_MIGRATION.format(head=migrate.head()), encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS", later)
+    monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, "9001"))
+    reg = Registry.open_url(url)
+    assert reg.revision() == "9001"
+    assert reg.returns()[a].signatures == 4 and reg.online()[0].sheet_id == a and len(reg.sheets()) == 2
+    with reg.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    reg.close()

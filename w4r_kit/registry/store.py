@@ -260,8 +260,26 @@ class Registry:
     def upgrade(self) -> tuple[str | None, str]:
         """Create or migrate the schema to the newest revision; returns (before, after)."""
         try:
-            with self.engine.begin() as conn:
-                return migrate.upgrade(conn)
+            with self.engine.connect() as conn:
+                sqlite = conn.dialect.name == "sqlite"
+                if sqlite:
+                    # SQLite's batch ALTERs copy a table, drop it and rename the copy: foreign
+                    # keys are switched off meanwhile (only possible outside a transaction),
+                    # then checked whole before the migration commits.
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        done = migrate.upgrade(conn)
+                        if sqlite and done[0] != done[1]:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                            if broken:
+                                raise migrate.SchemaError(f"the migration would break {len(broken)} reference(s) "
+                                                          f"between tables (first: {tuple(broken[0])}); "
+                                                          "nothing was changed")
+                    return done
+                finally:
+                    if sqlite:
+                        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
         except migrate.SchemaError as exc:
             raise _problem(self.where, f"{self.url}: {exc}") from None
         except DBAPIError as exc:
