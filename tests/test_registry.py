@@ -9,10 +9,9 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 
 from conftest import ROOT
 from pdfcheck import page_texts, qr_codes
@@ -141,6 +140,18 @@ def test_default_registry_is_registry_sqlite_at_the_project_root(cli, example_co
     with reg.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     reg.close()
+    r = cli("registry", "info", "--project", example_copy)
+    assert r.exit_code == 0 and r.stdout.splitlines()[:4] == [
+        f"registry: sqlite:///{example_copy / 'registry.sqlite'}", f"schema revision: {migrate.head()}",
+        "packs: 1", "sheets: 1"]
+    # W4R_KIT_DB wins over kit.toml, which wins over the default.
+    toml = example_copy / "kit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[registry]\nurl = "sqlite:///other.sqlite"\n', "utf-8")
+    assert cli("registry", "info", "--project", example_copy).stdout.startswith(
+        f"registry: sqlite:///{example_copy / 'other.sqlite'}\n")
+    monkeypatch.setenv("W4R_KIT_DB", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    assert cli("registry", "info", "--project", example_copy).stdout.startswith(
+        f"registry: sqlite:///{tmp_path / 'env.sqlite'}\n")
 
 
 def test_registry_url_in_kit_toml_and_its_mistakes(cli, example_copy, tmp_path, monkeypatch):
@@ -265,7 +276,7 @@ def test_processes_recording_at_once_lose_nothing_and_never_share_an_id(db_url):
 
 # -- schema versions ----------------------------------------------------------------------------
 
-def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url):
+def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url, cli, example_copy, monkeypatch):
     engine = create_engine(database_url(db_url))
     with engine.begin() as conn:
         assert migrate.upgrade(conn, migrate.revisions()[0]) == (None, "0001")
@@ -278,6 +289,12 @@ def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url):
                                             audience="adult", url="https://example.org/", file="x.pdf", page=4))
         assert "ix_sheets_pack_id" not in {i["name"] for i in inspect(conn).get_indexes("sheets")}
     engine.dispose()
+    if db_url.startswith("sqlite"):      # `registry upgrade` says what it did
+        monkeypatch.setenv("W4R_KIT_DB", db_url)
+        r = cli("registry", "upgrade", "--project", example_copy)
+        assert r.exit_code == 0 and r.stdout == f"{db_url}: schema upgraded from 0001 to {migrate.head()}\n"
+        r = cli("registry", "upgrade", "--project", example_copy)
+        assert r.stdout == f"{db_url}: schema at revision {migrate.head()}, the newest\n"
     reg = Registry.open_url(db_url)
     assert reg.revision() == migrate.head() != "0001"
     assert reg.sheet("abcdefg").group_name == "Esch" and reg.packs()[0].issued_at.year == 2024

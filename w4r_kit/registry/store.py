@@ -206,6 +206,8 @@ class Registry:
     def __init__(self, engine: Engine, where: Problem) -> None:
         self.engine = engine
         self.where = where            # what to name in a message about this registry
+        self.upgrade_report: tuple[str | None, str] | None = None
+        """(revision before, after) of the migration run on open."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -254,7 +256,7 @@ class Registry:
         except OSError as exc:           # the SQLite file's folder cannot be created
             raise _problem(where, f"cannot open the registry {shown}: {exc.strerror}") from None
         registry = cls(engine, where)
-        registry.upgrade()
+        registry.upgrade_report = registry.upgrade()
         return registry
 
     def upgrade(self) -> tuple[str | None, str]:
