@@ -114,7 +114,8 @@ def test_signatures_records_every_sheet_of_its_manifest(cli, example_copy, tmp_p
     assert packs_["esch"].cases == ("dang-dinh-bach", "joel-paredes")
     assert [p.group_id for p in reg.packs(group="Lycée")] == ["klasse-6a"]
     assert [p.group_id for p in reg.packs(case="joel-paredes")] == ["esch"]
-    assert reg.packs(lang="en") == []
+    assert reg.packs(lang="en") == [] and reg.packs(campaign="amnesty-lu-2023") == []
+    assert len(reg.sheets(campaign="amnesty-lu-2024")) == 4 and len(reg.packs(campaign="amnesty-lu-2024")) == 2
     assert [p.group_id for p in reg.packs(limit=1)] == ["esch"] and [p.group_id for p in reg.packs(offset=1)] == \
         ["klasse-6a"]
     assert cli(*args).exit_code == 0                              # the same run again: nothing new

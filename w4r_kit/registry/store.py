@@ -445,16 +445,19 @@ class Registry:
             row = conn.execute(_sheet_query().where(sheets.c.sheet_id == sheet_id)).first()
         return SheetRecord(*row) if row else None
 
-    def sheets(self, pack_id: int | None = None) -> list[SheetRecord]:
-        """Every sheet issued (of one pack), in the order recorded."""
+    def sheets(self, pack_id: int | None = None, campaign: str | None = None) -> list[SheetRecord]:
+        """Every sheet issued (of one pack, of one campaign), in the order recorded."""
         query = _sheet_query().order_by(sheets.c.id)
         if pack_id is not None:
             query = query.where(sheets.c.pack_id == pack_id)
+        if campaign is not None:
+            query = query.where(sheets.c.campaign == campaign)
         with self.engine.connect() as conn:
             return [SheetRecord(*row) for row in conn.execute(query)]
 
     def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
-              case: str | None = None, limit: int | None = None, offset: int = 0) -> list[PackRecord]:
+              case: str | None = None, limit: int | None = None, offset: int = 0,
+              campaign: str | None = None) -> list[PackRecord]:
         """Packs issued, newest first; `group` matches a group id exactly or a part of a name
         (any case); `limit` and `offset` page through them."""
         p = packs.c
@@ -464,6 +467,8 @@ class Registry:
                        p.lang, p.audience, p.cases, n).order_by(p.id.desc())
         if route:
             query = query.where(p.route == route)
+        if campaign:
+            query = query.where(p.campaign == campaign)
         if group:
             query = query.where(or_(p.group_id == group, p.group_name.icontains(group, autoescape=True)))
         if lang:
