@@ -13,7 +13,6 @@ import os
 import re
 import time
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -31,7 +30,8 @@ from reportlab.platypus import Paragraph
 from .. import qr
 from ..errors import KitError, Problem
 from ..model import KitConfig
-from ..strings import Words
+from ..strings import Words, package_typography
+from ..typography import Typography, typeset as _typeset
 from .fonts import Fonts
 from .overflow import Overflow
 
@@ -195,36 +195,15 @@ def make_styles(ctx: Context) -> dict[str, ParagraphStyle]:
 
 # --------------------------------------------------------------------------- text
 
-# Straight double quotes become the language's quotation marks, paired in order.
-QUOTES = {"fr": ("«", "»"), "en": ("\u201c", "\u201d"), "lb": ("\u201e", "\u201c")}
-_QUOTED = re.compile(r'"([^"\n]+)"')
-
-_FR_RULES = (
-    (re.compile(r"\s+([;!?])"), "\u202f\\1"),                   # narrow no-break space before ; ! ?
-    (re.compile(r"(?<=[\w)\]»])([;!?])(?=\s|$)"), "\u202f\\1"),  # ... also where none was typed
-    (re.compile(r"\s+:(?=\s|$)"), "\u00a0:"),                     # no-break space before :
-    (re.compile(r"(?<=[\w)\]»]):(?=\s|$)"), "\u00a0:"),           # (not in 12:30 or https://)
-    (re.compile(r"«\s*"), "«\u00a0"),                             # no-break spaces inside « »
-    (re.compile(r"\s*»"), "\u00a0»"),
-)
+def typeset(text: str, typography: Typography | str) -> str:
+    """The language's typography (from its words file, see w4r_kit.typography) on plain text;
+    a bare language code uses the package's words for it."""
+    if isinstance(typography, str):
+        typography = package_typography(typography)
+    return _typeset(text, typography)
 
 
-@lru_cache(maxsize=4096)   # labels repeat on every sheet of a batch
-def typeset(text: str, lang: str) -> str:
-    """Language typography on plain text: typographic apostrophes and quotation marks;
-    in French, no-break spaces before ; : ! ? and inside « »."""
-    base = re.split(r"[_-]", lang)[0]
-    text = text.replace("'", "\u2019")
-    if base in QUOTES:
-        opening, closing = QUOTES[base]
-        text = _QUOTED.sub(lambda m: opening + m[1] + closing, text)
-    if base == "fr":
-        for pattern, repl in _FR_RULES:
-            text = pattern.sub(repl, text)
-    return text
-
-
-def markup(text: str, lang: str) -> str:
+def markup(text: str, lang: Typography | str) -> str:
     """Plain text -> reportlab paragraph markup: escaped once, here (a `&` or `<` prints)."""
     return escape(typeset(text, lang))
 
@@ -233,7 +212,7 @@ def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Para
     st = ctx.styles[style]
     if overrides:
         st = ParagraphStyle(f"{style}-x", parent=st, **overrides)
-    return Paragraph(markup(text, ctx.lang), st)
+    return Paragraph(markup(text, ctx.words.typography), st)
 
 
 def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
@@ -284,7 +263,7 @@ def draw_text(c: Canvas, ctx: Context, text: str, x: float, top: float, size: fl
     page's margins. Returns the width. A line that would need to shrink below MIN_TEXT_PT
     raises Overflow instead (SPEC §9: text never silently disappears)."""
     source = text
-    text = typeset(text, ctx.lang)
+    text = typeset(text, ctx.words.typography)
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     width = string_width(ctx, text, bold, size)
     room = max_width or _room(ctx.geometry, x, anchor)
@@ -335,11 +314,11 @@ def address_markup(ctx: Context, lines: list[str]) -> str:
     for i, line in enumerate(lines):
         if _TBC.match(line):
             label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
-            out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.words.typography)}</font>')
         elif i == 0:
-            out.append(f'<font name="{ctx.fonts.bold}">{markup(line, ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}">{markup(line, ctx.words.typography)}</font>')
         else:
-            out.append(markup(line, ctx.lang))
+            out.append(markup(line, ctx.words.typography))
     return "<br/>".join(out)
 
 
@@ -490,7 +469,8 @@ class Document:
         key = f"b{self._bookmarks}"
         self._bookmarks += 1
         self.canvas.bookmarkPage(key)
-        self.canvas.addOutlineEntry(title, key, level=level, closed=closed)
+        # Bookmarks read like the pages: the same apostrophes and quotation marks.
+        self.canvas.addOutlineEntry(typeset(title, self.ctx.words.typography), key, level=level, closed=closed)
 
     def finish(self) -> bytes:
         self.canvas.save()
