@@ -247,8 +247,7 @@ def test_config_problems_do_not_hide_case_problems(cli, kit):
         'kit.toml:26: [brand] primary: \'jaune\' is not a colour; write it as #RRGGBB, e.g. "#FFFF00"',
         f"{CASE}:2: name: the fonts cannot draw '✓' (U+2713 CHECK MARK); {FONT_HINT}",
         "cases/second-case.yaml:4: them: unknown field 'them'; did you mean 'theme'?",
-        "letter_templates/en/letter.j2:1: undefined variable: 'dict object' has no attribute 'nom'; "
-        "templates may use case, section, campaign, lang",
+        "letter_templates/en/letter.j2:1: undefined variable 'case.nom'; did you mean 'case.name'?",
     ]
 
 
@@ -293,8 +292,8 @@ def test_template_syntax_error_is_reported_once_with_its_line(cli, kit):
 
 def test_undefined_variable(cli, kit):
     (kit / "letter_templates/fr/letter.j2").write_text("Bonjour,\n\n{{ case.adressee.name }}\n", encoding="utf-8")
-    fails(cli, kit, "letter_templates/fr/letter.j2:3: undefined variable: 'dict object' has no attribute "
-                    "'adressee'; templates may use case, section, campaign, lang")
+    fails(cli, kit, "letter_templates/fr/letter.j2:3: undefined variable 'case.adressee'; did you mean "
+                    "'case.addressee'?")
 
 
 @pytest.mark.parametrize("expression, attribute", [
@@ -334,7 +333,7 @@ def test_error_inside_an_included_template_names_that_template(cli, kit):
     (kit / "letter_templates/en/closing.j2").write_text("Yours,\n{{ signature }}\n", encoding="utf-8")
     (kit / "letter_templates/lb/letter.j2").write_text('x\n\n{% include "lb/closing.j2" %}\n', encoding="utf-8")
     (kit / "letter_templates/lb/closing.j2").write_text("Merci,\n\n{{ case.name \n", encoding="utf-8")
-    fails(cli, kit, "letter_templates/en/closing.j2:2: undefined variable: 'signature' is undefined; "
+    fails(cli, kit, "letter_templates/en/closing.j2:2: undefined variable 'signature'; "
                     "templates may use case, section, campaign, lang",
           "letter_templates/lb/closing.j2:3: template syntax error: unexpected end of template, "
           "expected 'end of print statement'.")
