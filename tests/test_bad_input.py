@@ -100,7 +100,7 @@ def test_case_file_that_is_not_a_mapping(cli, kit):
 
 def test_case_file_not_utf8(cli, kit):
     (kit / CASE).write_bytes((kit / CASE).read_text(encoding="utf-8").encode("utf-16"))
-    fails(cli, kit, f"{CASE}: is not UTF-8 text (byte 0); save it as UTF-8")
+    fails(cli, kit, f"{CASE}:1: is UTF-16 text; save it as UTF-8 (in the editor's 'Save as': encoding UTF-8)")
 
 
 def test_character_yaml_does_not_allow(cli, kit):
@@ -152,7 +152,8 @@ def test_case_id_that_differs_from_its_file_name(cli, kit):
 def test_copied_case_whose_id_was_not_changed(cli, kit):
     shutil.copy(kit / CASE, kit / "cases/second.yaml")
     fails(cli, kit, "cases/second.yaml:1: id: 'sebnem-korur-fincanci' is already the id of "
-                    "cases/sebnem-korur-fincanci.yaml; give this case its own id (set id: second)")
+                    "cases/sebnem-korur-fincanci.yaml; this file looks like a copy of it: delete this file, "
+                    "or set id: second in it")
 
 
 def test_two_cases_with_one_id(cli, kit):
@@ -247,7 +248,8 @@ def test_config_problems_do_not_hide_case_problems(cli, kit):
         'kit.toml:26: [brand] primary: \'jaune\' is not a colour; write it as #RRGGBB, e.g. "#FFFF00"',
         f"{CASE}:2: name: the fonts cannot draw '✓' (U+2713 CHECK MARK); {FONT_HINT}",
         "cases/second-case.yaml:4: them: unknown field 'them'; did you mean 'theme'?",
-        "letter_templates/en/letter.j2:1: undefined variable 'case.nom'; did you mean 'case.name'?",
+        "letter_templates/en/letter.j2:1: undefined variable 'case.nom'; case has id, name, subject, group, "
+        "pronoun, country, theme, headline, ask, addressee",
     ]
 
 
@@ -346,7 +348,8 @@ def _photo(kit: Path, value: str) -> None:
 
 
 @pytest.mark.parametrize("value, message", [
-    ("nope.jpg", "'nope.jpg' does not exist (looked for {root}/cases/nope.jpg)"),
+    ("nope.jpg", "'nope.jpg' does not exist: a photo path is relative to the cases/ folder, so it points to "
+                 "cases/nope.jpg"),
     ("../../outside.jpg", "'../../outside.jpg' leads outside the project directory; copy the file into the project"),
     ("/etc/hostname", "'/etc/hostname' is an absolute path; give a path relative to the project"),
     ("link.jpg", "'link.jpg' is a link to {outside}, outside the project directory; copy the file itself into "

@@ -49,6 +49,8 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[str]:
     """The message for a file that is not UTF-8: which byte, and what it likely was."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("is UTF-16 text; save it as UTF-8 (in the editor's 'Save as': encoding UTF-8)",)
     byte = raw[exc.start]
     guess = bytes([byte]).decode("cp1252", errors="replace")
     seen = f" ('{guess}' in Windows-1252 or Latin-1)" if guess.isprintable() and guess != "\ufffd" else ""
