@@ -402,14 +402,14 @@ def test_bad_logo_and_font_paths(cli, kit, key, value, message):
 @pytest.mark.parametrize("url", ["ftp://www.amnesty.lu/petition", "javascript:alert(1)", "www.amnesty.lu/petition",
                                  "https://"])
 def test_petition_url_that_is_not_a_web_address(cli, kit, url):
-    edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"', f'"{url}"')
+    edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"', f'"{url}"')
     fails(cli, kit, f"{CASE}:44: petition_url: '{url}' is not a web address; it must start with https:// "
                     "(or http://)")
 
 
 def test_petition_url_too_dense_for_its_qr_code(cli, kit):
     long_url = "https://www.amnesty.lu/w4r/2024/" + "sebnem-korur-fincanci-" * 12
-    edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"', f'"{long_url}"')
+    edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"', f'"{long_url}"')
     lines = fails(cli, kit)
     assert len(lines) == 1
     assert lines[0].startswith(f"{CASE}:44: petition_url: with tracking parameters the QR code needs ")
@@ -418,7 +418,7 @@ def test_petition_url_too_dense_for_its_qr_code(cli, kit):
 
 
 def test_petition_url_too_long_for_any_qr_code(cli, kit):
-    edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"',
+    edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/' + "x" * 3000 + '"')
     lines = fails(cli, kit)
     assert lines[0].startswith(f"{CASE}:44: petition_url: too long for a QR code: ")
@@ -500,7 +500,7 @@ def test_a_long_title_stops_each_artefact_at_its_first_line(cli, kit):
 
 
 def test_long_petition_url_does_not_fit_under_its_qr_code(cli, kit):
-    edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"',
+    edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/w4r/2024/' + "sebnem-korur-fincanci-" * 4 + '"')
     lines = fails(cli, kit)
     assert lines == [f"{CASE}:44: petition_url: too long for its line even at 4.5 pt; shorten it"]

@@ -47,6 +47,7 @@ def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
 def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     """The whole kit of one language: cover, then every case. Raises Overflow."""
     ctx = context(kit, lang, options.paper)
+    cases = [case.for_lang(lang) for case in cases]       # each with its name in `lang`
     title = ctx.words.get("kit_title", title=kit.config.campaign.title.get(lang, ""), year=kit.config.campaign.year)
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
@@ -61,6 +62,7 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
 def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
     """One case's artefacts for one group (SPEC §8 `case`). Raises Overflow."""
     ctx = context(kit, lang, options.paper)
+    case = case.for_lang(lang)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
     _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), SheetIds())

@@ -203,7 +203,7 @@ def case_sources(case: Case, lang: str) -> list[Source]:
                       lang if translated else "")
 
     a = case.addressee
-    out = [source("name", case.name), source("addressee.name", a.name), source("addressee.email", a.email),
+    out = [source("name", case.name_in(lang), bool(case.names)), source("addressee.name", a.name), source("addressee.email", a.email),
            source("photo_credit", case.photo_credit),
            source("petition_url", short_url(case.petition_url))]     # printed under the QR code
     out += [source(key, getattr(case, key).get(lang, ""), True) for key in TRANSLATED]

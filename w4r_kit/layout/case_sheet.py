@@ -46,7 +46,7 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
         head_h = head.wrap(right_w, 40 * mm)[1]
         head.drawOn(c, right_x, g.y(photo_top) - head_h)
         label_top = photo_top + head_h + 6 * mm
-        draw_text(c, ctx, w.get("story_title").upper(), right_x, label_top + 8, 8, bold=True, color=GREY)
+        draw_text(c, ctx, w.get("story_title", **case.grammar(ctx.lang)).upper(), right_x, label_top + 8, 8, bold=True, color=GREY)
 
         bottom_top = _bottom_zone(c, ctx, case, url)
         story_top = label_top + 13
