@@ -89,7 +89,7 @@ def test_yaml_that_does_not_parse(cli, kit):
 
 def test_yaml_key_twice(cli, kit):
     append(kit, CASE, 'name: "Other"\n')
-    fails(cli, kit, f"{CASE}:45: is not valid YAML: key 'name' appears twice (first on line 2) "
+    fails(cli, kit, f"{CASE}:50: is not valid YAML: key 'name' appears twice (first on line 2) "
                     "(check indentation, colons and quotes)")
 
 
@@ -111,7 +111,7 @@ def test_character_yaml_does_not_allow(cli, kit):
 
 def test_a_key_with_a_terminal_escape_stays_on_one_line(cli, kit):
     append(kit, CASE, '"\\e[31mred\\nline": x\n')
-    fails(cli, kit, f"{CASE}:45: \\x1b[31mred line: unknown field '\\x1b[31mred line'")
+    fails(cli, kit, f"{CASE}:50: \\x1b[31mred line: unknown field '\\x1b[31mred line'")
 
 
 def test_unknown_key_is_one_problem_with_did_you_mean(cli, kit):
@@ -122,7 +122,7 @@ def test_unknown_key_is_one_problem_with_did_you_mean(cli, kit):
 
 def test_unknown_key_far_from_any_field(cli, kit):
     append(kit, CASE, "notes: internal\n")
-    fails(cli, kit, f"{CASE}:45: notes: unknown field 'notes'")
+    fails(cli, kit, f"{CASE}:50: notes: unknown field 'notes'")
 
 
 @pytest.mark.parametrize("old, new, line, field, kind", [
@@ -366,13 +366,13 @@ def test_bad_photo_paths(cli, kit, value, message):
     (kit / "cases/notes.jpg").write_text("not a picture")
     Image.new("RGB", (30, 40), "blue").save(kit / "cases/photo.gif")
     _photo(kit, value)
-    fails(cli, kit, f"{CASE}:45: photo: " + message.format(root=kit.resolve(), outside=outside.resolve()))
+    fails(cli, kit, f"{CASE}:50: photo: " + message.format(root=kit.resolve(), outside=outside.resolve()))
 
 
 def test_photo_without_credit(cli, kit):
     Image.new("RGB", (30, 40), "blue").save(kit / "cases/p.jpg")
     append(kit, CASE, "photo: p.jpg\n")
-    fails(cli, kit, f'{CASE}:45: photo_credit: a photo needs a credit; add photo_credit: "© ..."')
+    fails(cli, kit, f'{CASE}:50: photo_credit: a photo needs a credit; add photo_credit: "© ..."')
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -589,7 +589,7 @@ def test_phone_photo_is_turned_the_way_it_was_taken(tmp_path):
 def test_photo_with_too_many_pixels_is_refused_before_decoding(cli, kit, recwarn):
     Image.new("1", (12_000, 9_000)).save(kit / "cases/huge.png")     # 108 Mpx, a few kB on disk
     _photo(kit, "huge.png")
-    fails(cli, kit, f"{CASE}:45: photo: 'huge.png' has too many pixels (more than 60 million); scale it to at "
+    fails(cli, kit, f"{CASE}:50: photo: 'huge.png' has too many pixels (more than 60 million); scale it to at "
                     "most 2400 px on its long side")
     assert not [w for w in recwarn if "DecompressionBomb" in type(w.message).__name__]
 
@@ -601,7 +601,7 @@ def test_truncated_photo_is_refused(cli, kit):
     _photo(kit, "cut.jpg")
     lines = fails(cli, kit)
     assert len(lines) == 1
-    assert lines[0].startswith(f"{CASE}:45: photo: 'cut.jpg' is damaged (")
+    assert lines[0].startswith(f"{CASE}:50: photo: 'cut.jpg' is damaged (")
     assert lines[0].endswith("); export it again as JPEG or PNG")
 
 
