@@ -1,6 +1,7 @@
 """The library API behind the CLI: load -> check -> lay out -> assemble -> write."""
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from importlib import resources
@@ -62,14 +63,34 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
 
 
 def init_project(target: Path) -> list[Path]:
-    """Copy the starter project (kit.toml, templates, strings, one case) into `target`."""
-    if target.exists() and any(target.iterdir()):
-        raise KitError(Problem(str(target), 0, "", "already exists and is not empty; choose a new folder"))
-    source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
+    """Copy the starter project (kit.toml, templates, strings, one case) into `target`.
+
+    The copy is made beside `target` and renamed into place, so a failure leaves nothing.
+    """
+    def refuse(message: str) -> KitError:
+        return KitError(Problem(os.path.normpath(target), 0, "", message))
+
+    if target.exists() and not target.is_dir():
+        raise refuse("is a file, not a folder; give 'w4r-kit init' the name of a new folder")
+    blocker = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise refuse(f"cannot be created: {os.path.normpath(blocker)} is a file, not a folder; choose another place")
     try:
-        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        if target.exists() and any(target.iterdir()):
+            raise refuse("already exists and is not empty; choose a new folder")
     except OSError as exc:
-        raise KitError(Problem(str(target), 0, "", f"cannot create the project: {exc.strerror}")) from None
+        raise refuse(f"cannot be read: {exc.strerror}") from None
+    source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
+    staging = target.parent / f".{target.name}.init-part"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging, ignore=shutil.ignore_patterns("__pycache__"))
+        os.replace(staging, target)          # onto a missing or empty folder
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = next((p for p in (target, *target.parents) if p.exists()), target)
+        raise refuse(f"cannot create the project: {exc.strerror} ({os.path.normpath(where)}); "
+                     "choose a folder you can write to") from None
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 
