@@ -26,7 +26,7 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
     kit = load_project(project, langs, allow_incomplete, case_ids)
-    langs = list(langs or kit.config.campaign.languages)
+    langs = kit.languages
     empty = [lang for lang in langs if not kit.cases_for(lang)]
     if empty:
         raise KitError(*[Problem("cases", 0, f"[{lang}]", "no case is complete in this language; nothing to build")
@@ -55,7 +55,7 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
     """
     kit = load_project(project, langs, allow_incomplete)
     options = Options(paper=paper)
-    problems = [p for lang in langs or kit.config.campaign.languages
+    problems = [p for lang in kit.languages
                 for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
     if problems:
         raise KitError(*problems, *kit.warnings)

@@ -94,7 +94,7 @@ def _summary(result) -> None:
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
     for path in result.files:
-        typer.echo(f"wrote {path} ({result.pages[path]} pages)")
+        typer.echo(f"wrote {path} ({result.pages[path]} page{'s' if result.pages[path] != 1 else ''})")
 
 
 @app.callback()
@@ -216,7 +216,7 @@ def validate(
     from .api import check
     kit = check(_project(project, None), lang, allow_incomplete, _paper(paper))
     _report(kit.warnings)
-    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(lang or kit.config.campaign.languages)}"
+    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(kit.languages)}"
                + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
 
 

@@ -38,6 +38,8 @@ class Kit:
     warnings: list[Problem] = field(default_factory=list)
     incomplete: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """lang -> case id -> missing fields."""
+    languages: list[str] = field(default_factory=list)
+    """The languages asked for and checked (`--lang fr,en` is two)."""
 
     def cases_for(self, lang: str) -> list[Case]:
         return [c for c in self.cases if c.id not in self.incomplete.get(lang, {})]
@@ -89,7 +91,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     if config is None or fonts is None:
         problems.raise_if_errors()       # nothing below can run without them
 
-    kit = Kit(project, config, cases, words, fonts)
+    kit = Kit(project, config, cases, words, fonts, languages=langs)
     env = environment(project)
     for lang in langs:           # checked even when no case of `lang` is complete yet
         check_letter_template(env, project, lang, problems)
