@@ -62,7 +62,7 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
         before = len(story)
         with doc.page() as c:
             band(c, ctx, 16 * mm)
-            draw_text(c, ctx, w.get("continued", name=case.name), x, 11 * mm, 12, bold=True,
+            draw_text(c, ctx, w.get("continued", name=case.name, **case.grammar(ctx.lang)), x, 11 * mm, 12, bold=True,
                       max_width=g.content_width)
             Frame(x, 22 * mm, g.content_width, g.height - 44 * mm, 0, 0, 0, 0).addFromList(story, c)
             _footer(c, ctx, case)
@@ -129,7 +129,7 @@ def _bottom_zone(c, ctx: Context, case: Case, url: str) -> float:
     box_top = row_top - 5 * mm - box_h
     c.setFillColor(black)
     c.rect(-g.bleed, g.y(box_top + box_h), g.width + 2 * g.bleed, box_h, stroke=0, fill=1)
-    draw_text(c, ctx, w.get("ask_title").upper(), x + pad, box_top + pad + 7, 8, bold=True, color=ctx.primary)
+    draw_text(c, ctx, w.get("ask_title", **case.grammar(lang)).upper(), x + pad, box_top + pad + 7, 8, bold=True, color=ctx.primary)
     ask.drawOn(c, x + pad, g.y(box_top + pad + 12) - ask_h)
 
     col_w = (g.content_width - 2 * GUTTER_MM * mm - (QR_MM + 8) * mm) / 2
@@ -144,7 +144,7 @@ def _bottom_zone(c, ctx: Context, case: Case, url: str) -> float:
     # Solidarity
     if case.solidarity:
         sx = x + col_w + GUTTER_MM * mm
-        draw_text(c, ctx, w.get("solidarity_title").upper(), sx, row_top + 8, 8, bold=True, color=GREY,
+        draw_text(c, ctx, w.get("solidarity_title", **case.grammar(lang)).upper(), sx, row_top + 8, 8, bold=True, color=GREY,
                   max_width=col_w)
         used = _address_fit(c, ctx, list(case.solidarity.address), sx, row_top + 12, col_w,
                             BOTTOM_BLOCK_MM * mm / 2, "solidarity.address")
