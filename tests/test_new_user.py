@@ -342,3 +342,18 @@ def test_font_subset_tags_differ_between_fonts_and_files(dutch):
     assert len({name.split("+")[0] for name in seen}) == len(seen)
     regular = [name for name in seen if name.endswith("NotoSans-Regular")]
     assert len(regular) >= 2                       # fr and en differ (é, ç, « »), so do their tags
+
+
+def test_unclosed_plural_choice_is_one_message(cli, kit):
+    set_word(kit, EN_WORDS, "collector_sheets", '"{sheets, plural, one {# sheet} other {# sheets} per case"')
+    assert fails(cli, kit) == [f"{EN_WORDS}:92: collector_sheets: the {{sheets, plural, ...}} choice does not "
+                               "close: every option needs its text in { } and the choice a final }"]
+
+
+def test_typography_keys_are_checked(cli, kit):
+    set_word(kit, FR_WORDS, "quotes", '"«"')
+    set_word(kit, FR_WORDS, "space_before_colon", "thin")
+    assert fails(cli, kit) == [
+        f"{FR_WORDS}:13: quotes: '«' must be two characters, the opening and the closing quotation mark, "
+        'e.g. "«»", "“”" or "„“"',
+        f"{FR_WORDS}:15: space_before_colon: 'thin' is not a kind of space; use one of none, no-break, narrow"]

@@ -41,6 +41,10 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
     """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets."""
     kit = load_project(project, [lang], case_ids=[case_id])
+    if len(kit.languages) != 1:
+        raise KitError(Problem("", 0, "--lang", f"'{lang}' names {len(kit.languages)} languages; "
+                               "'case' makes one language's file: give one, e.g. --lang fr"))
+    lang = kit.languages[0]
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
     docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options)}, [lang], options)

@@ -87,7 +87,7 @@ def _read_catalog(file: Path, problems: Problems, where: dict[str, tuple[Path, i
 # carries something the system relies on (the sheet id that matches a returned sheet, the
 # date and address to send sheets back to, the e-mail for data requests) and is required.
 OPTIONAL_PLACEHOLDERS = {"kit_title": {"year"}, "doc_subject": {"year", "section"},
-                         "contact_line": {"website"}}
+                         "contact_line": {"website"}, "sheet_footer": {"group", "k", "n"}}
 # Texts about a case may choose their words by the case's pronoun ({pronoun, select, ...})
 # or by whether it is one person or a group ({subject, select, person {...} group {...}}).
 CASE_PLACEHOLDERS = {"pronoun", "subject"}
@@ -129,9 +129,14 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     for key, text in texts.items():
         if key not in reference:
             continue
+        place = where.get(key, (override, 0))
+        choice_problems = _choice_problems(text, tags)
+        for message in choice_problems:
+            problems.add(message, *place, key)
+        if any("does not close" in message for message in choice_problems):
+            continue                 # one mistake, one message: the placeholders cannot be read
         allowed = _fields(reference[key], None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
         used = _fields(text, None)
-        place = where.get(key, (override, 0))
         if used - allowed:
             extra = ", ".join(sorted(used - allowed))
             problems.add(f"unknown placeholder {extra}; this label may use only "
@@ -141,8 +146,6 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
             lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
             problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
                          f"for (in English: \"{reference[key]}\")", *place, key)
-        for message in _choice_problems(text, tags):
-            problems.add(message, *place, key)
     for key, message in Typography.problems(texts).items():
         problems.add(message, *where.get(key, (override, 0)), key)
     _check_hyphenation(texts, where.get("hyphenation", (override, 0)), problems)
