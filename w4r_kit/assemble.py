@@ -33,7 +33,19 @@ class Options:
 def context(kit: Kit, lang: str, paper: str | None = None) -> Context:
     cfg = kit.config
     geometry = Geometry(paper or cfg.print.paper, cfg.print.bleed_mm * 72 / 25.4)
-    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang)
+    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang, proper_names(kit))
+
+
+def proper_names(kit: Kit) -> tuple[str, ...]:
+    """The proper names in the kit's data that a line must never split (SPEC §14): people,
+    countries, addressees, places and organisations of the addresses, the section."""
+    cfg = kit.config
+    names = {cfg.section.name, *cfg.return_address, *cfg.section.address}
+    for case in kit.cases:
+        names.update((case.name, case.addressee.name, *case.country.values(), *case.addressee.address))
+        if case.solidarity:
+            names.update(case.solidarity.address)
+    return tuple(sorted(n for n in names if n and not n.startswith("[")))
 
 
 def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:

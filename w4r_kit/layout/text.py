@@ -57,7 +57,7 @@ def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Para
     st = ctx.styles[style]
     if overrides:
         st = ParagraphStyle(f"{style}-x", parent=st, **overrides)
-    return Paragraph(markup(text, ctx.lang), st)
+    return Paragraph(markup(ctx.protect(text), ctx.lang), st)
 
 
 def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
@@ -85,7 +85,8 @@ def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: s
     st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
     found = None
     font = st.fontName
-    widest = max((stringWidth(word, font, 1) for word in typeset(text, ctx.lang).split()), default=0)
+    words = re.split(r"[ \t\n]+", typeset(ctx.protect(text), ctx.lang))   # a protected name is one word
+    widest = max((stringWidth(word, font, 1) for word in words), default=0)
     for size in steps(st.fontSize, min_size):      # down the type scale, never below MIN_TEXT_PT
         if widest * size > width:      # smaller rather than a word cut in two
             continue
@@ -163,9 +164,9 @@ def address_markup(ctx: Context, lines: list[str]) -> str:
             label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
             out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.lang)}</font>')
         elif i == 0:
-            out.append(f'<font name="{ctx.fonts.bold}">{markup(line, ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}">{markup(ctx.protect(line), ctx.lang)}</font>')
         else:
-            out.append(markup(line, ctx.lang))
+            out.append(markup(ctx.protect(line), ctx.lang))
     return "<br/>".join(out)
 
 
