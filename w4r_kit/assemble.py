@@ -63,10 +63,16 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
     cover.draw(doc, ctx, cases)
+    if kit.config.print.duplex:        # the cover's back: the contents, not a blank page
+        doc.outline(ctx.words.get("contents_title"))
+        cover.contents_page(doc, ctx)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
         _case(doc, kit, ctx, case, options, group, ids, master=True)
+    cover.contents(doc, ctx, cases)
+    if kit.config.print.duplex:
+        cover.fill_contents_page(doc, ctx)
     return doc.finish()
 
 
@@ -82,10 +88,10 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | 
     return doc.finish()
 
 
-# In duplex these start on a right-hand page. The writing paper is posted to the
-# official, so it gets a sheet of its own (blank back), never the letter or a
-# signature sheet behind it.
-RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+# In duplex these start on a right-hand page. The model letter and the writing paper
+# are posted to the official, so each gets a sheet of its own (blank back), never the
+# case sheet, the letter or a signature sheet behind it (SPEC §14).
+RIGHT_HAND = ("outline_letter", "outline_letterhead", "outline_signatures")
 
 
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,

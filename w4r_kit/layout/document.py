@@ -76,6 +76,8 @@ class Document:
         c.addPageLabel(0, style="ARABIC", start=1)
         self.pages = 0
         self._bookmarks = 0
+        self.contents_top: float | None = None        # where the cover's list of cases goes
+        self.contents_page_top: float | None = None   # where the duplex contents page's list goes
         self.entries: list[tuple[int, str, int]] = []
         """(level, title, 1-based page) of every outline entry, for a table of contents."""
 
