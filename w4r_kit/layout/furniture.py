@@ -13,7 +13,7 @@ from .context import Context
 from .grid import BAND_MM, FOLD_MARKS, FOOTER_MM, FOOTER_RULE_MM
 from .text import draw_text, fit_address, string_width
 from .overflow import Overflow
-from .typescale import BODY, CAPTION, GREY, HEADING, LABEL, RULE
+from .typescale import BODY, CAPTION, GREY, HEADING, LABEL, RULE, WRITING_LINE_PT
 
 QR_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
 
@@ -87,7 +87,7 @@ def fold_marks(c: Canvas, ctx: Context) -> None:
     """Short marks on the left edge where the letter is folded, inside the office safe margin."""
     g = ctx.geometry
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     for top in FOLD_MARKS[g.paper]:
         c.line(FOLD_MARK_MM[0] * mm, g.y(top), FOLD_MARK_MM[1] * mm, g.y(top))
 
@@ -116,7 +116,7 @@ def sender_lines(c: Canvas, ctx: Context, top: float) -> None:
     x = g.envelope.left + g.envelope.inset
     draw_text(c, ctx, ctx.words.get("letter_sender"), x, top, LABEL.pt, color=GREY)
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     for i in range(3):
         y = g.y(top + (7 + 7 * i) * mm)
         c.line(x, y, x + 75 * mm, y)

@@ -19,7 +19,7 @@ from .furniture import fold_marks, sender_lines, window_address
 from .grid import FOLD_MARKS, FOOTER_MM, Geometry
 from .overflow import Overflow
 from .text import draw_column, draw_text, fill_columns, paragraph
-from .typescale import GREY, LABEL, RULE
+from .typescale import GREY, LABEL, RULE, WRITING_LINE_PT
 
 BODY_MIN_PT = 9.5            # running text: 9.5-11 pt (SPEC §14)
 MEASURE_MM = 150             # the body's line length: ~80 characters at 10.5 pt
@@ -82,7 +82,7 @@ def _place_and_date(c, ctx: Context, x: float, top: float, date: dt.date | None)
     """A line to write the place and date on, with its label under it; a given date is printed."""
     g = ctx.geometry
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     c.line(x, g.y(top), x + 75 * mm, g.y(top))
     if date is not None:
         draw_text(c, ctx, ", " + ctx.date(date), x + 75 * mm, top - 1.5 * mm, 10.5, anchor="right")
@@ -93,6 +93,6 @@ def signature(c, ctx: Context, x: float, top: float) -> None:
     """The signature line, its label under it (writing paper and letter alike)."""
     g = ctx.geometry
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     c.line(x, g.y(top), x + 70 * mm, g.y(top))
     draw_text(c, ctx, ctx.words.get("letter_signature"), x, top + 1.5 * mm + LABEL.pt, LABEL.pt, color=GREY)

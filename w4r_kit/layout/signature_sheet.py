@@ -23,7 +23,7 @@ from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_para
                      titled_band, typeset)
 from .furniture import draw_url
 from .overflow import Overflow
-from .typescale import LABEL, MIN_TEXT_PT
+from .typescale import LABEL, MIN_TEXT_PT, WRITING_LINE_PT
 from ..tracking import short_url
 from reportlab.lib.enums import TA_RIGHT
 from . import scan_marks
@@ -279,6 +279,11 @@ def _static(c, ctx: Context, case: Case, audience: str) -> None:
     draw_text(c, ctx, w.get("sheet_use_pen"), g.margin, bottom + 3.6 * mm, PEN_HINT_PT, bold=True, color=GREY,
               max_width=g.content_width)
     _bottom(c, ctx, case, audience)
+    # The footer rule of every artefact, here above the machine code and the footer line.
+    rule_y = scan_marks.code_clear_rect().y1 + 1 * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.line(g.margin, rule_y, g.right - (QR_MM + 10) * mm, rule_y)
     scan_marks.draw_marks(c, g.width, g.height)
     scan_marks.draw_code_field(c)
 
@@ -305,7 +310,7 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
         x += width
 
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     bottom = top + head_h + rows * row_h
     for r in range(rows + 1):
         y = g.y(top + head_h + r * row_h)
