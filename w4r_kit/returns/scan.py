@@ -221,6 +221,8 @@ class PageReader:
         min_w, lo, hi = (v * px_mm / 2 for v in HEADER_BAR_MM)
         for sl in ndimage.find_objects(labels):
             ys, xs = sl
+            if ys.start == 0 or xs.start == 0 or ys.stop == small.shape[0] or xs.stop == small.shape[1]:
+                continue                          # a lid strip along the edge, not a printed bar
             h, w = ys.stop - ys.start, xs.stop - xs.start
             if (w >= min_w and lo <= h <= hi) or (h >= min_w and lo <= w <= hi):
                 return True
