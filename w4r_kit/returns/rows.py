@@ -35,7 +35,7 @@ class RowReading:
     signed: bool
     yes: bool
     no: bool
-    doubt: str = ""              # why this row needs a person; "" = read with confidence
+    doubts: tuple[tuple[str, tuple], ...] = ()   # why a person must look: (strings key, values); () = sure
     signature_mm2: float = 0.0
     written: tuple[str, ...] = ()    # columns with writing
 
@@ -59,16 +59,36 @@ class PageReading:
 
     @property
     def doubtful(self) -> tuple[RowReading, ...]:
-        return tuple(r for r in self.rows if r.doubt)
+        return tuple(r for r in self.rows if r.doubts)
 
 
-def alignment(warped: np.ndarray, template: Template) -> float:
-    """Share of the sheet's solid black print that is dark on the warped scan."""
-    black = template.black
+def describe(words, doubt: tuple[str, tuple]) -> str:
+    """One doubt in words (a column is named by its printed header)."""
+    key, values = doubt
+    values = dict(values)
+    if "column" in values:
+        values["column"] = words.get(f"col_{values['column']}")
+    return words.get(key, **values)
+
+
+def alignment(warped: np.ndarray, paper: np.ndarray, black: np.ndarray) -> float:
+    """Share of the sheet's solid black print (the table header, the row numbers' band) that is
+    dark on the warped scan: low when the page is not the sheet the code says, or not flat."""
     if not black.any():
         return 1.0
-    paper = np.percentile(warped, 95)
-    return float((warped[black] < 0.6 * paper).mean())
+    return float((warped[black] < 0.6 * paper[black]).mean())
+
+
+def window(template: Template, dpi: float) -> tuple[int, int, int, int]:
+    """The part of the warped page the rows are read from (y0, y1, x0, x1 px): the table and
+    8 mm around it (row 1 spills into the header, the last row below the table)."""
+    lay = template.layout
+    s, pad = dpi / 72, int(8 * dpi / 25.4)
+    t = lay.trim
+    h, w = template.grey.shape
+    top, bottom = int(round((t.y1 - lay.table.y1) * s)), int(round((t.y1 - lay.table.y0) * s))
+    left, right = int(round((lay.table.x0 - t.x0) * s)), int(round((lay.table.x1 - t.x0) * s))
+    return max(0, top - pad), min(h, bottom + pad), max(0, left - pad), min(w, right + pad)
 
 
 def _areas(keys: np.ndarray, ys: np.ndarray, xs: np.ndarray, mm2: float, px_mm: float, width: int
@@ -111,14 +131,10 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     def px_y(y: float) -> int:                     # y up (points) -> row index (px)
         return int(round((t.y1 - y) * s))
 
-    # Work on the table and a band around it (row 1 spills into the header, the last row below).
-    top, bottom = px_y(lay.table.y1), px_y(lay.table.y0)
-    left, right = px_x(lay.table.x0), px_x(lay.table.x1)
-    pad = int(8 * px_mm)
-    y0, y1 = max(0, top - pad), min(warped.shape[0], bottom + pad)
-    x0, x1 = max(0, left - pad), min(warped.shape[1], right + pad)
-    img = smooth(warped[y0:y1, x0:x1], px_mm)
-    paper = paper_level(img, px_mm)
+    y0, y1, x0, x1 = window(template, dpi)
+    crop = warped[y0:y1, x0:x1]
+    img = smooth(crop, px_mm)
+    paper = paper_level(crop, px_mm)
     ink = ink_mask(img, paper) & ~template.printed[y0:y1, x0:x1]
     ink = _opening2(ink)
     join = max(1, int(round(JOIN_MM * px_mm)))
@@ -178,7 +194,7 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
             if area >= WRITTEN_MM2 and span >= WRITTEN_SPAN_MM:
                 written.append(name)
             elif area >= DOUBT_MM2:
-                doubts.append(f"{name}: {area:.1f} mm² of ink")
+                doubts.append(("scan_doubt_ink", (("column", name), ("area", f"{area:.1f}"))))
             if name == "signature":
                 sig_area = area
         signed = "signature" in written
@@ -189,14 +205,14 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
             if not signed and mid_written and written:
                 signed = True                          # strokes joined to a neighbour's signature
                 written.append("signature")
-                doubts = [d for d in doubts if not d.startswith("signature:")]
+                doubts = [d for d in doubts if dict(d[1]).get("column") != "signature"]
                 sig_area = max(sig_area, area)
             elif not signed and mid_written:
-                doubts.append("ink in the middle of the signature cell, from a neighbour's signature?")
+                doubts.append(("scan_doubt_spill", ()))
             if not signed and written:
-                doubts.append("written but not signed")
+                doubts.append(("scan_doubt_unsigned", ()))
             elif signed and len(written) == 1 and len(names) > 3:
-                doubts.append("a signature but nothing else written (a spill from the row above?)")
+                doubts.append(("scan_doubt_lonely", ()))
         yes = no = False
         if lay.consent and rl.yes is not None:
             marks = []
@@ -209,7 +225,7 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 area = (inked & (region == r) & (gcols == consent_col)).sum() / mm2
                 foreign = (inked & (gcols != consent_col)).sum() / mm2
                 if foreign >= TICK_MM2:
-                    doubts.append("a stroke from another column crosses a consent box")
+                    doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
                 ix0, ix1 = px_x(box.x0) + 2 - x0, px_x(box.x1) - 2 - x0
                 iy0, iy1 = px_y(box.y1) + 2 - y0, px_y(box.y0) - 2 - y0
@@ -217,15 +233,15 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 inner_paper = paper[iy0:iy1, ix0:ix1]
                 filled = inner.size and (inner < 0.6 * inner_paper).mean() >= FILLED_SHARE
                 if filled:
-                    doubts.append("a filled box (a correction?)")
+                    doubts.append(("scan_doubt_filled", ()))
                 elif TICK_DOUBT_MM2 <= area < TICK_MM2:
-                    doubts.append(f"a faint mark in a box ({area:.2f} mm²)")
+                    doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
                 marks.append(bool(area >= TICK_MM2))
             yes, no = marks
             if yes and no:
-                doubts.append("both yes and no ticked")
+                doubts.append(("scan_doubt_both", ()))
             if (yes or no) and not signed:
-                doubts.append("a box ticked on a row without a signature")
-        readings.append(RowReading(rl.number, signed, yes, no, "; ".join(doubts), round(sig_area, 1),
+                doubts.append(("scan_doubt_tick_unsigned", ()))
+        readings.append(RowReading(rl.number, signed, yes, no, tuple(dict.fromkeys(doubts)), round(float(sig_area), 1),
                                    tuple(written)))
-    return PageReading(tuple(readings), alignment(warped, template))
+    return PageReading(tuple(readings), alignment(img, paper, template.black[y0:y1, x0:x1]))
