@@ -42,7 +42,8 @@ class Kit:
     """The languages asked for and checked (`--lang fr,en` is two)."""
 
     def cases_for(self, lang: str) -> list[Case]:
-        return [c for c in self.cases if c.id not in self.incomplete.get(lang, {})]
+        """The cases complete in `lang`, as its pages show them (their name in `lang`)."""
+        return [c.for_lang(lang) for c in self.cases if c.id not in self.incomplete.get(lang, {})]
 
 
 @dataclass(frozen=True)
