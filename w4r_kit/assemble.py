@@ -42,7 +42,8 @@ def proper_names(kit: Kit) -> tuple[str, ...]:
     cfg = kit.config
     names = {cfg.section.name, *cfg.return_address, *cfg.section.address}
     for case in kit.cases:
-        names.update((case.name, case.addressee.name, *case.country.values(), *case.addressee.address))
+        names.update((case.name, *case.names.values(), case.addressee.name, *case.country.values(),
+                      *case.addressee.address))
         if case.solidarity:
             names.update(case.solidarity.address)
     return tuple(sorted(n for n in names if n and not n.startswith("[")))
