@@ -145,7 +145,7 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
         if needed - used:
             lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
             problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
-                         f"for (in English: \"{reference[key]}\")", *place, key)
+                         f"for (in English: \"{_short(reference[key], lost)}\")", *place, key)
     for key, message in Typography.problems(texts).items():
         problems.add(message, *where.get(key, (override, 0)), key)
     _check_hyphenation(texts, where.get("hyphenation", (override, 0)), problems)
@@ -157,6 +157,15 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
         except (UnknownLocaleError, ValueError, TypeError) as exc:
             problems.add(f"locale/date_format not usable for dates: {exc}", *where["locale"], "locale")
     return Words(lang, texts, where) if not missing else None
+
+
+def _short(text: str, around: str, room: int = 90) -> str:
+    """`text`, or the part of it around the first of the `around` placeholders when it is long."""
+    if len(text) <= room:
+        return text
+    at = max(0, text.find(around.split(",")[0]) - room // 2)
+    part = text[at:at + room]
+    return ("…" if at else "") + part + ("…" if at + room < len(text) else "")
 
 
 def _check_hyphenation(texts: dict[str, str], place: tuple[Path, int], problems: Problems) -> None:
