@@ -172,4 +172,6 @@ def fill_contents_page(doc: Document, ctx: Context) -> None:
                               bold=level == 0, anchor="right")
             draw_text(c, ctx, title, x, y + size, size, bold=level == 0, max_width=g.right - x - num_w - 4 * mm)
             y += size * 1.45
+        if y > g.height - 20 * mm:
+            raise Overflow("cases", "the cases do not fit the contents page behind the cover")
     c.endForm()
