@@ -225,6 +225,26 @@ def test_doubtful_rows_go_to_the_review_file_and_returns_set_settles_them(issued
     assert (rec.status, rec.signatures, rec.consent_yes, rec.consent_no) == ("set", 12, 7, 4)
 
 
+def test_master_sheets_photocopied_from_the_kit_count_per_case(issued, registry, tmp_path, cli):
+    project, _ = issued
+    out = tmp_path / "kit"
+    r = cli("build", "--project", project, "--lang", "fr", "--case", "dang-dinh-bach", "--out", out)
+    assert r.exit_code == 0, r.output
+    master = scansim.master_sheet(project, out / "kit-fr.pdf", "dang-dinh-bach", "fr")
+    stack = scansim.scan_stack(project, [master, master], tmp_path / "masters.pdf", "grey-200", seed=8, backs=0,
+                               duplicate=False, letter=False, photo_page=False)
+    result = _reading(project, stack.pdf)
+    read = [(p, t) for p, t in zip(result.pages, stack.truth) if p.status == "master"]
+    assert read and all(p.status in ("master", "review") for p in result.pages)   # two copies: two sheets
+    assert [p.signatures for p, _ in read] == [t.signatures for _, t in read]
+    assert all(p.case == "dang-dinh-bach" and p.group_id == "" and not p.sheet_id for p in result.pages)
+    with Registry.open(Project.at(project, None)) as reg:
+        counts = [c for c in reg.counts("") if c.source == "scan-master"]
+    assert [(c.case, c.signatures) for c in counts] == [("dang-dinh-bach", t.signatures) for _, t in read]
+    again = _reading(project, stack.pdf).pages
+    assert [p.status for p in again if p.status != "review"] == ["duplicate"] * len(read)
+
+
 def test_a_sheet_never_issued_is_said_so_and_goes_to_review(issued, tmp_path, monkeypatch):
     project, manifest = issued
     monkeypatch.setenv("W4R_KIT_DB", f"sqlite:///{tmp_path / 'empty.sqlite'}")    # knows no sheet
