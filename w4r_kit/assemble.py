@@ -33,7 +33,19 @@ class Options:
 def context(kit: Kit, lang: str, paper: str | None = None) -> Context:
     cfg = kit.config
     geometry = Geometry(paper or cfg.print.paper, cfg.print.bleed_mm * 72 / 25.4)
-    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang)
+    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang, proper_names(kit))
+
+
+def proper_names(kit: Kit) -> tuple[str, ...]:
+    """The proper names in the kit's data that a line must never split (SPEC §14): people,
+    countries, addressees, places and organisations of the addresses, the section."""
+    cfg = kit.config
+    names = {cfg.section.name, *cfg.return_address, *cfg.section.address}
+    for case in kit.cases:
+        names.update((case.name, case.addressee.name, *case.country.values(), *case.addressee.address))
+        if case.solidarity:
+            names.update(case.solidarity.address)
+    return tuple(sorted(n for n in names if n and not n.startswith("[")))
 
 
 def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
@@ -51,10 +63,16 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
     cover.draw(doc, ctx, cases)
+    if kit.config.print.duplex:        # the cover's back: the contents, not a blank page
+        doc.outline(ctx.words.get("contents_title"))
+        cover.contents_page(doc, ctx)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
         _case(doc, kit, ctx, case, options, group, ids, master=True)
+    cover.contents(doc, ctx, cases)
+    if kit.config.print.duplex:
+        cover.fill_contents_page(doc, ctx)
     return doc.finish()
 
 
@@ -70,10 +88,10 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | 
     return doc.finish()
 
 
-# In duplex these start on a right-hand page. The writing paper is posted to the
-# official, so it gets a sheet of its own (blank back), never the letter or a
-# signature sheet behind it.
-RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+# In duplex these start on a right-hand page. The model letter and the writing paper
+# are posted to the official, so each gets a sheet of its own (blank back), never the
+# case sheet, the letter or a signature sheet behind it (SPEC §14).
+RIGHT_HAND = ("outline_letter", "outline_letterhead", "outline_signatures")
 
 
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
@@ -195,7 +213,7 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 
 
 # Fields printed the same in every language: reported once, without a language.
-_LANGUAGE_FREE = {"cases", "[signatures] rows"}
+_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url", "name"}
 
 
 def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str, extra: Sequence[Source] = ()

@@ -21,7 +21,11 @@ from .. import qr
 from ..model import Case
 from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
                      titled_band, typeset)
+from .furniture import draw_url
 from .overflow import Overflow
+from .typescale import LABEL, MIN_TEXT_PT, WRITING_LINE_PT
+from ..tracking import short_url
+from reportlab.lib.enums import TA_RIGHT
 from . import scan_marks
 from .scan_marks import Rect
 
@@ -31,18 +35,22 @@ ASK_MAX_MM = 24
 HEAD_MM = 9
 CELL_PAD_MM = 1.6
 ROW_MAX_MM = 12            # generous rows: signatures are written standing, on a knee
-ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
+ROW_MIN_MM = 10             # SPEC §14: forms sized for handwriting
 BOTTOM_ZONE_MM = 62         # privacy notice, return address, QR codes, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
-QR_BOTTOM_MM = 16
+QR_BOTTOM_MM = 22           # room under the code for its short URL (SPEC §14)
 FOOTER_PT = 8.5
 FOOTER_BASELINE_MM = 12      # from the bottom edge
 NUMBER_COL_MM = 8
-CONSENT_COL_MM = 27
+CONSENT_COL_MM = 22
 BOX_MM = 3.2
 HEAD_FILL = HexColor("#1A1A1A")
 COLUMN_WEIGHTS = {"name": 3.2, "first_name": 2.6, "age": 1.0, "email": 3.2, "city": 2.0,
                   "country": 1.8, "signature": 2.6}
+# What a handwritten entry needs (SPEC §14: an e-mail address >= 60 mm on A4 portrait);
+# what is left over is shared by COLUMN_WEIGHTS.
+COLUMN_MIN_MM = {"name": 32, "first_name": 30, "age": 12, "email": 60, "city": 27, "country": 25,
+                 "signature": 24}
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,21 @@ class SheetLabel:
     @property
     def code_payload(self) -> str:
         return self.payload or scan_marks.sheet_payload(self.sheet_id)
+
+    @property
+    def master(self) -> bool:
+        """The kit's sheet, photocopied: it says "sheet no. ___" and carries no sheet id."""
+        return self.payload.startswith(scan_marks.MASTER_PREFIX)
+
+
+def column_widths(columns, free: float) -> list[float]:
+    """The widths (pt) of the writing columns sharing `free` pt: each gets its minimum for
+    handwriting, the rest by weight; when the minimums do not fit, all shrink alike."""
+    need = sum(COLUMN_MIN_MM[col] * mm for col in columns)
+    if need > free:
+        return [free * COLUMN_MIN_MM[col] * mm / need for col in columns]
+    total = sum(COLUMN_WEIGHTS[col] for col in columns)
+    return [COLUMN_MIN_MM[col] * mm + (free - need) * COLUMN_WEIGHTS[col] / total for col in columns]
 
 
 def _form_name(case: Case, audience: str) -> str:
@@ -87,14 +110,18 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
     caller runs `prepare` once before the first sheet of a case (assemble.draw_sheets).
     """
     g = ctx.geometry
-    text = ctx.words.get("sheet_footer", group=typeset(label.group, ctx.lang), k=label.k, n=label.n,
-                         sheet_id=label.sheet_id)
+    group = typeset(label.group, ctx.lang)
+    text = (ctx.words.get("sheet_footer_master", group=group) if label.master else
+            ctx.words.get("sheet_footer", group=group, k=label.k, n=label.n, sheet_id=label.sheet_id))
     size = FOOTER_PT
     width = stringWidth(text, ctx.fonts.bold, size)
     left = _footer_left()
     room = g.width - g.margin - (QR_MM + 6) * mm - left
-    if width > room:                    # a long group name: smaller, never cut
+    if width > room:                    # a long group name: smaller, never cut, never below the scale
         size *= room / width
+        if size < MIN_TEXT_PT:
+            raise Overflow("", f"'{label.group}' is too long for the sheet's footer even at {MIN_TEXT_PT} pt; "
+                           "shorten it", text=label.group)
     payload = label.code_payload
     code = label.code or scan_marks.encode_codes([payload])[0]
     with doc.page() as c:
@@ -186,9 +213,8 @@ def _plan(ctx: Context, case: Case, audience: str) -> _Plan:
                        f"height; use at most {int(room / (ROW_MIN_MM * mm))}")
     fixed = NUMBER_COL_MM * mm + (CONSENT_COL_MM * mm if consent else 0)
     free = g.content_width - fixed
-    total = sum(COLUMN_WEIGHTS[col] for col in columns)
     names = ["number", *columns]
-    widths = [NUMBER_COL_MM * mm] + [free * COLUMN_WEIGHTS[col] / total for col in columns]
+    widths = [NUMBER_COL_MM * mm] + column_widths(columns, free)
     labels = [w.get("col_number")] + [w.get(f"col_{col}") for col in columns]
     if consent:
         names.append("consent")
@@ -204,7 +230,7 @@ def _consent_boxes(ctx: Context, mid: float) -> tuple[tuple[float, float], tuple
     g = ctx.geometry
     box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
     consent_x = g.margin + g.content_width - CONSENT_COL_MM * mm
-    return tuple((consent_x + i * half + 2 * mm, g.y(mid) - box / 2) for i in range(2))  # type: ignore[return-value]
+    return tuple((consent_x + i * half + 1.5 * mm, g.y(mid) - box / 2) for i in range(2))  # type: ignore[return-value]
 
 
 def form_layout(ctx: Context, case: Case, audience: str) -> FormLayout:
@@ -252,7 +278,12 @@ def _static(c, ctx: Context, case: Case, audience: str) -> None:
     # Pencil fades to nothing on a 1-bit scan: ask for a pen where people write.
     draw_text(c, ctx, w.get("sheet_use_pen"), g.margin, bottom + 3.6 * mm, PEN_HINT_PT, bold=True, color=GREY,
               max_width=g.content_width)
-    _bottom(c, ctx, audience)
+    _bottom(c, ctx, case, audience)
+    # The footer rule of every artefact, here above the machine code and the footer line.
+    rule_y = scan_marks.code_clear_rect().y1 + 1 * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.line(g.margin, rule_y, g.right - (QR_MM + 10) * mm, rule_y)
     scan_marks.draw_marks(c, g.width, g.height)
     scan_marks.draw_code_field(c)
 
@@ -270,8 +301,8 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
     for label, width in zip(labels, widths):
         # A header may wrap onto two lines ("Me tenir / informé·e") before it shrinks.
         inner = width - 2 * CELL_PAD_MM * mm
-        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", 5.5, textColor=white, fontSize=7.5,
-                          leading=8.5)
+        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", MIN_TEXT_PT, textColor=white,
+                          fontSize=7.5, leading=8.5)
         if p is None:
             raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
         ph = p.height
@@ -279,7 +310,7 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
         x += width
 
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     bottom = top + head_h + rows * row_h
     for r in range(rows + 1):
         y = g.y(top + head_h + r * row_h)
@@ -294,8 +325,11 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
     # them (this form is drawn once per file, and a batch writes hundreds of files).
     yes, no = (typeset(w.get(key), ctx.lang) for key in ("choice_yes", "choice_no"))
     box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
-    label_size = min(7.0, *(7.0 * (half - box - 3.5 * mm) / max(1.0, string_width(ctx, word, False, 7))
+    label_size = min(7.0, *(7.0 * (half - box - 3 * mm) / max(1.0, string_width(ctx, word, False, 7))
                             for word in (yes, no)))
+    if label_size < MIN_TEXT_PT:
+        raise Overflow("choice_yes", f"'{yes}' / '{no}' do not fit beside the consent boxes at {MIN_TEXT_PT} pt; "
+                       "shorten them")
     text = c.beginText()
     text.setFillColor(GREY)
     c.setStrokeColor(GREY)
@@ -316,16 +350,16 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
     c.drawText(text)
 
 
-def _bottom(c, ctx: Context, audience: str) -> None:
+def _bottom(c, ctx: Context, case: Case, audience: str) -> None:
     g, w, cfg = ctx.geometry, ctx.words, ctx.config
     x = g.margin
     text_w = g.content_width - (QR_MM + 10) * mm
     top = g.height - (BOTTOM_ZONE_MM - 6) * mm
     notice = cfg.signatures.privacy_notice.get(ctx.lang) or w.get(
         f"privacy_{audience}", section=cfg.section.name, email=cfg.section.email or cfg.section.website)
-    p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", 6)
+    p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", MIN_TEXT_PT)
     if p is None:
-        raise Overflow("privacy_notice", "too long for the signature sheet (16 mm at 6 pt); shorten it")
+        raise Overflow("privacy_notice", f"too long for the signature sheet (16 mm at {MIN_TEXT_PT} pt); shorten it")
     h = p.height
     p.drawOn(c, x, g.y(top) - h)
     address = ", ".join(cfg.return_address)
@@ -333,7 +367,7 @@ def _bottom(c, ctx: Context, audience: str) -> None:
             if cfg.campaign.return_by else w.get("return_to", address=address))
     # The return address ends above the machine code's white field.
     room = min(12 * mm, g.y(top + h + 3 * mm) - scan_marks.code_clear_rect().y1 - 1 * mm)
-    r = fit_paragraph(ctx, back, text_w, room, "label", 6.5)
+    r = fit_paragraph(ctx, back, text_w, room, "label", 7)
     if r is None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
@@ -342,6 +376,13 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     c.setFillColor(white)
     c.rect(g.width - g.margin - QR_MM * mm - quiet, QR_BOTTOM_MM * mm - quiet, QR_MM * mm + 2 * quiet,
            QR_MM * mm + 2 * quiet, stroke=0, fill=1)
-    qr_label_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm - 4 * mm
-    draw_text(c, ctx, w.get("scan_to_sign"), g.width - g.margin - QR_MM * mm / 2, qr_label_top, 7.5,
-              bold=True, anchor="center", max_width=(QR_MM + 8) * mm)
+    # Above the code what it is for, under it where it leads (SPEC §14), both on the right margin.
+    label_w = (QR_MM + 10) * mm
+    qr_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm
+    above = fit_paragraph(ctx, w.get("scan_to_sign"), label_w, 2 * LABEL.leading, "label", LABEL.pt,
+                          alignment=TA_RIGHT)
+    if above is None:
+        raise Overflow("scan_to_sign", "does not fit above the QR code in two lines; shorten it")
+    above.drawOn(c, g.right - label_w, g.y(qr_top - 2.5 * mm))
+    draw_url(c, ctx, short_url(case.petition_url), g.right, qr_top + QR_MM * mm + 1.5 * mm, label_w,
+             anchor="right")
