@@ -68,6 +68,26 @@ def issue_packs(project_dir: Path, groups: list[tuple[str, str, str, int, str, s
     return rows
 
 
+def master_sheet(project_dir: Path, kit_pdf: Path, case_id: str, lang: str) -> dict:
+    """The kit's master signature sheet of a case, as a manifest-like row (no sheet id, no group)."""
+    import pypdfium2 as pdfium
+    from w4r_kit.layout import scan_marks
+    from w4r_kit.returns.registration import read_codes
+    cfg = _kit(project_dir).config
+    wanted = scan_marks.master_payload(cfg.section.short, cfg.campaign.year, case_id, lang)
+    pdf = pdfium.PdfDocument(str(kit_pdf))
+    try:
+        for i in range(len(pdf)):
+            image = np.asarray(pdf[i].render(scale=150 / 72, grayscale=True).to_pil().convert("L"))
+            codes, _ = read_codes(image)
+            if codes and codes[0].text == wanted:
+                return {"sheet_id": "", "group_id": "", "case": case_id, "lang": lang, "audience": "adult",
+                        "path": str(kit_pdf), "page": str(i + 1), "code": codes[0].text}
+    finally:
+        pdf.close()
+    raise LookupError(f"no master sheet in {kit_pdf}")
+
+
 def form_layout_for(project_dir: Path, case_id: str, lang: str, audience: str):
     from w4r_kit.assemble import context
     from w4r_kit.layout.signature_sheet import form_layout
@@ -367,7 +387,8 @@ class Stack:
 
 def _save_pdf(pages: list[Image.Image], path: Path, dpi: int, quality: int | None) -> None:
     first, rest = pages[0], pages[1:]
-    kw = dict(save_all=True, append_images=rest, resolution=dpi)
+    from pdfcheck import SCAN_PRODUCER
+    kw = dict(save_all=True, append_images=rest, resolution=dpi, producer=SCAN_PRODUCER, title="scan")
     if first.mode != "1":                      # grey and colour pages are JPEG in the PDF, as copiers write them
         kw["quality"] = quality or 92
     first.save(path, "PDF", **kw)
@@ -375,7 +396,7 @@ def _save_pdf(pages: list[Image.Image], path: Path, dpi: int, quality: int | Non
 
 def scan_stack(project_dir: Path, manifest: list[dict], out: Path, mode: str, seed: int, *,
                backs: float = 0.3, duplicate: bool = True, letter: bool = True, photo_page: bool = True,
-               pencil_rate: float = 0.03, odd_rate: float = 0.02) -> Stack:
+               pencil_rate: float = 0.03, odd_rate: float = 0.005) -> Stack:
     """Fill every sheet of `manifest`, scan the stack in `mode`, write `out` (PDF) and `out`.json."""
     rng = np.random.default_rng(seed)
     spec = MODES[mode]
@@ -449,7 +470,7 @@ def score(pages, truth: list[PageTruth]) -> Score:
     s = Score()
     for page, t in zip(pages, truth, strict=True):
         s.pages += 1
-        if page.sheet_id and page.sheet_id != t.sheet_id:
+        if page.sheet_id != t.sheet_id and (page.sheet_id or page.status in ("read", "master")):
             s.wrong_group += 1
             s.wrong.append(f"p{page.page}: read as {page.sheet_id}, is {t.kind} {t.sheet_id}")
         if t.kind == "blank":
@@ -470,7 +491,7 @@ def score(pages, truth: list[PageTruth]) -> Score:
             if page.status == "review":
                 s.to_review += 1
                 continue
-            if page.status != "read" or page.reading is None:
+            if page.status not in ("read", "master") or page.reading is None:
                 s.wrong.append(f"p{page.page}: sheet read as {page.status} ({page.detail})")
                 s.to_review += 1          # not counted: as good as sent to review, but listed
                 continue

@@ -13,7 +13,7 @@ from scipy import ndimage
 
 INK_RATIO = 0.78                 # ink: darker than this share of the local paper level
 PAPER_WINDOW_MM = 12.0           # the paper level is the brightest grey within this distance
-BLANK_CELL_MM = 0.5              # the blank test looks at the page in cells of this size
+BLANK_CELL_MM = 0.8              # the blank test reads the page in cells this size: dithering averages out
 BLANK_EDGE_MM = 6.0              # edges ignored by the blank test (lid shadows, punched holes)
 BLANK_MAX_INK_MM2 = 25.0         # less ink than this = blank (a 5 mm scribble is ~10 mm²)
 LID_RATIO = 0.55                 # paper level below this share of the page's paper: not paper (lid, strip)
@@ -61,7 +61,7 @@ def ink_mask(image: np.ndarray, paper: np.ndarray) -> np.ndarray:
 def ink_area_mm2(image: np.ndarray, px_per_mm: float) -> float:
     """Ink on the page away from its edges and lid strips, in mm² (the blank test).
 
-    Read in 0.5 mm cells (their mean grey): dithering and noise average out, a pen
+    Read in 0.8 mm cells (their mean grey): dithering and noise average out, a pen
     stroke still darkens its cells well below the paper.
     """
     step = max(1, int(round(px_per_mm * BLANK_CELL_MM)))

@@ -42,7 +42,13 @@ def read_codes(image: np.ndarray) -> tuple[list[Code], int]:
     """Our machine codes on the page, and how many other QR codes it has (petition codes)."""
     import zxingcpp
     found, others = [], 0
-    for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    if not any(parse_payload(r.text) for r in results):
+        # Dithered 1-bit scans: a 3 x 3 px blur turns the dots back into grey modules.
+        from PIL import Image, ImageFilter
+        blurred = np.asarray(Image.fromarray(image).filter(ImageFilter.BoxBlur(1)))
+        results = zxingcpp.read_barcodes(blurred, formats=zxingcpp.BarcodeFormat.QRCode)
+    for r in results:
         parsed = parse_payload(r.text)
         if parsed is None:
             others += 1

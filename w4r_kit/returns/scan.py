@@ -47,6 +47,7 @@ class PageResult:
     consent_yes: int | None = None
     consent_no: int | None = None
     reading: rows.PageReading | None = None
+    reasons: tuple = ()                         # why it goes to review: (strings key, values) pairs
     # For the review file: the page as scanned (JPEG) and where the form sits on it.
     image_jpeg: bytes = b""
     image_size: tuple[int, int] = (0, 0)
@@ -232,9 +233,8 @@ class PageReader:
             if not lay.consent:
                 result.consent_yes = result.consent_no = None
             if reading.doubtful:
-                return self._review(result, image, *[
-                    ("scan_row", (("n", r.number), ("what", "; ".join(rows.describe(self.words, d) for d in r.doubts))))
-                    for r in reading.doubtful])
+                return self._review(result, image, *[("scan_row", (("n", r.number), ("doubts", r.doubts)))
+                                                     for r in reading.doubtful])
             result.status = MASTER if code.kind == "master" else READ
             result.detail = f"{reg.marks_found} marks"
             return result
@@ -243,7 +243,8 @@ class PageReader:
     def _review(self, result: PageResult, image: np.ndarray, *why: tuple[str, tuple]) -> PageResult:
         from PIL import Image
         result.status = REVIEW
-        result.detail = "; ".join(self.words.get(key, **dict(values)) for key, values in why)
+        result.reasons = why
+        result.detail = reasons_text(self.words, why)
         buf = io.BytesIO()
         Image.fromarray(image).save(buf, "JPEG", quality=70, optimize=True)
         result.image_jpeg, result.image_size = buf.getvalue(), (image.shape[1], image.shape[0])
@@ -268,9 +269,13 @@ class PageReader:
 # --------------------------------------------------------------------------- the run
 
 def scan(project, paths: list[Path], progress: Callable[[int], None] | None = None,
-         on_total: Callable[[int], None] | None = None, today: dt.date | None = None) -> ScanResult:
-    """Read every page of the scans, record each in the registry, write the review file."""
-    import pypdfium2 as pdfium
+         on_total: Callable[[int], None] | None = None, today: dt.date | None = None,
+         jobs: int = 1) -> ScanResult:
+    """Read every page of the scans, record each in the registry, write the review file.
+
+    With `jobs` > 1 pages are read in that many processes; they are recorded here, in the
+    order of the scans, so "scanned twice" always names the later page.
+    """
     from ..load import load_project
     from ..output import Staging
     from ..registry import Registry
@@ -278,25 +283,16 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
     kit = load_project(project, allow_incomplete=True)
     started = time.perf_counter()
     result = ScanResult()
-    with Registry.open(project) as registry:
-        reader = PageReader(kit, registry)
-        if on_total:
-            on_total(sum(n for _, n in inputs))
-        for path, n in inputs:
-            name = _display(path, project)
-            pdf = pdfium.PdfDocument(str(path))
-            try:
-                for i in range(n):
-                    t0 = time.perf_counter()
-                    image, px_mm = render_page(pdf[i])
-                    page = reader.read(image, px_mm, name, i + 1)
-                    _record(registry, page)
-                    page.seconds = time.perf_counter() - t0
-                    result.pages.append(page)
-                    if progress:
-                        progress(1)
-            finally:
-                pdf.close()
+    tasks = [(str(path), _display(path, project), i) for path, n in inputs for i in range(n)]
+    if on_total:
+        on_total(len(tasks))
+    with Registry.open(project, kit.config) as registry:
+        seen: set[str] = set()
+        for page in _read_all(kit, project, registry, tasks, jobs):
+            _record(registry, page, seen)
+            result.pages.append(page)
+            if progress:
+                progress(1)
     result.seconds = time.perf_counter() - started
     review = [p for p in result.pages if p.status == REVIEW]
     if review:
@@ -310,11 +306,71 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
     return result
 
 
+def _read_all(kit, project, registry, tasks: list[tuple[str, str, int]], jobs: int):
+    """PageResults in task order, read here or in `jobs` forked processes."""
+    if jobs <= 1 or len(tasks) < 4:
+        reader = PageReader(kit, registry)
+        docs: dict[str, object] = {}
+        try:
+            for task in tasks:
+                yield _read_one(reader, docs, task)
+        finally:
+            for pdf in docs.values():
+                pdf.close()
+        return
+    import multiprocessing
+    global _WORKER
+    _WORKER = (kit, project)                     # inherited by the forked workers, never pickled
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_read_in_worker, tasks, chunksize=2)
+
+
+def _read_one(reader: PageReader, docs: dict, task: tuple[str, str, int]) -> PageResult:
+    import pypdfium2 as pdfium
+    path, name, i = task
+    t0 = time.perf_counter()
+    try:
+        if path not in docs:
+            docs[path] = pdfium.PdfDocument(path)
+        image, px_mm = render_page(docs[path][i])
+    except pdfium.PdfiumError as exc:
+        page = PageResult(name, i + 1, REVIEW, detail=f"the page cannot be rendered ({_reason(exc)})")
+    else:
+        page = reader.read(image, px_mm, name, i + 1)
+    page.seconds = time.perf_counter() - t0
+    return page
+
+
+_WORKER: tuple | None = None
+_WORKER_STATE: dict = {}
+
+
+def _read_in_worker(task: tuple[str, str, int]) -> PageResult:
+    """One page in a worker process: its own registry connection, templates and open PDFs."""
+    from ..registry import Registry
+    if "reader" not in _WORKER_STATE:
+        kit, project = _WORKER
+        _WORKER_STATE["reader"] = PageReader(kit, Registry.open(project, kit.config))
+        _WORKER_STATE["docs"] = {}
+    return _read_one(_WORKER_STATE["reader"], _WORKER_STATE["docs"], task)
+
+
 def _display(path: Path, project) -> str:
     try:
         return path.resolve().relative_to(project.root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def reasons_text(words, reasons) -> str:
+    """Why a page goes to review, in words."""
+    said = []
+    for key, values in reasons:
+        values = dict(values)
+        if key == "scan_row":
+            values["what"] = "; ".join(rows.describe(words, d) for d in values.pop("doubts"))
+        said.append(words.get(key, **values))
+    return "; ".join(said)
 
 
 def message_words(kit):
@@ -323,12 +379,29 @@ def message_words(kit):
     return kit.words.get("en") or kit.words[kit.config.campaign.languages[0]]
 
 
-def _record(registry, page: PageResult) -> None:
+MASTER_SOURCE = "scan-master"       # registry counts of photocopied master sheets: per case, no group ("")
+
+
+def _record(registry, page: PageResult, seen: set[str]) -> None:
     """Record a sheet's page; a second reading of a sheet already read becomes a duplicate."""
+    if page.status == MASTER:
+        # Photocopies of the master are all alike: each page is a sheet of its own, and only the
+        # same page of the same scan file is the same sheet again.
+        note = f"{page.file} page {page.page}"
+        if any(c.source == MASTER_SOURCE and c.note == note for c in registry.counts("")):
+            page.status, page.detail = DUPLICATE, "this page of this scan was already recorded"
+            return
+        registry.add_count("", page.case, 0, page.signatures or 0, MASTER_SOURCE, note)
+        return
     if not page.sheet_id or page.status not in (READ, REVIEW):
         return
     if registry.sheet(page.sheet_id) is None:
         return                                   # never issued: nothing to record it against
+    if page.sheet_id in seen:
+        page.status = DUPLICATE
+        page.detail = f"sheet {page.sheet_id} is twice in this scan; counted once"
+        return
+    seen.add(page.sheet_id)
     fresh = registry.record_scan(page.sheet_id, page.file, page.page, page.signatures, page.consent_yes,
                                  page.consent_no, page.status, page.detail)
     if not fresh:
