@@ -95,6 +95,8 @@ def _summary(result) -> None:
         typer.echo(str(problem), err=True)
     for path in result.files:
         typer.echo(f"wrote {path} ({result.pages[path]} pages)")
+    for path in result.removed:
+        typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
 
 @app.callback()
@@ -152,13 +154,19 @@ def case_cmd(
 @app.command()
 @handle_errors
 def signatures(
-    groups: Annotated[Path, typer.Option("--groups", "-g", help="CSV file with columns id,name,lang,sheets "
-                                         "and optional cases, audience, contact.", dir_okay=False)],
+    groups: Annotated[Path, typer.Option("--groups", "-g", metavar="FILE", help="CSV or .xlsx file with columns "
+                                         "id,name,lang,sheets and optional cases, audience, contact.",
+                                         dir_okay=False)],
     case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for "
                                                       "several.")] = None,
     merge: Annotated[bool, typer.Option("--merge", help="One PDF for all groups (a bookmark per group) "
                                         "instead of one per group.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Render groups in N processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, metavar="N",
+                                      help="Render groups in N processes.")] = 1,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write manifest.xlsx too, for spreadsheets.")] = False,
+    ignore_extra_columns: Annotated[bool, typer.Option("--ignore-extra-columns", help="Ignore columns of the "
+                                                       "groups file the tool does not use (listed as a "
+                                                       "warning) instead of refusing them.")] = False,
     project: ProjectOpt = Path("."),
     out: OutOpt = None,
 ) -> None:
@@ -166,7 +174,8 @@ def signatures(
 
     Each pack has a page for whoever collects, the numbered sheets of every case (own QR
     code and sheet id on each) and a return form. manifest.csv has one row per sheet:
-    sheet_id, group_id, group_name, case, lang, file, page, url.
+    sheet_id, group_id, group_name, case, lang, file, page, url. Packs and manifests an
+    earlier run wrote to the folder and this run does not are removed (never other files).
 
     Example: w4r-kit signatures --groups examples/schools.csv --jobs 2
     """
@@ -174,11 +183,16 @@ def signatures(
     p = _project(project, out)
     groups_path = groups if groups.is_absolute() else Path.cwd() / groups
     with _progress() as advance:
-        result = build_signatures(p, groups_path, case, merge, jobs, advance)
+        result = build_signatures(p, groups_path, case, merge, jobs, advance, ("csv", "xlsx") if xlsx else ("csv",),
+                                  ignore_extra_columns)
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
-    typer.echo(f"wrote {len(result.files) - 1} PDF file(s) and manifest.csv to {p.out / 'signatures'}: "
+    pdfs = sum(1 for path in result.files if path.suffix == ".pdf")
+    manifests = " and ".join(path.name for path in result.files if path.suffix != ".pdf")
+    typer.echo(f"wrote {pdfs} PDF file(s) and {manifests} to {p.out / 'signatures'}: "
                f"{result.sheets} signature sheets, {result.pages} pages")
+    for path in result.removed:
+        typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
 
 class _progress:
