@@ -118,3 +118,12 @@ def test_manifest_as_xlsx_same_rows_inert_formulas_same_bytes(cli, kit):
     first = (folder / "manifest.xlsx").read_bytes()
     assert sign(cli, kit, groups, "--xlsx").exit_code == 0
     assert (folder / "manifest.xlsx").read_bytes() == first
+
+
+def test_xlsx_bytes_do_not_depend_on_the_time_of_writing():
+    import time
+
+    from w4r_kit.tables import table_bytes
+    first = table_bytes(["a", "b"], [["=1+1", 2]], "xlsx")
+    time.sleep(1.01)                  # openpyxl stamps the second it saves at
+    assert table_bytes(["a", "b"], [["=1+1", 2]], "xlsx") == first

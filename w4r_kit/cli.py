@@ -23,13 +23,20 @@ app = typer.Typer(
     help="Build the printable Write for Rights volunteer kit (case sheets, model letters, "
          "writing paper, signature sheets with tracked QR codes) from plain files.")
 
-ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="The kit project folder (with kit.toml).",
-                                          file_okay=False)]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: PROJECT/dist).",
-                                                file_okay=False)]
-PaperOpt = Annotated[Optional[str], typer.Option("--paper", help="A4 or Letter (default: kit.toml [print] paper).")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Print this date (YYYY-MM-DD) on the model "
-                                                "letters instead of a blank date line.")]
+ProjectOpt = Annotated[Optional[Path], typer.Option(
+    "--project", "-p", metavar="DIR", file_okay=False,
+    help="The kit project folder (with kit.toml); default: the current folder or the nearest one above it "
+         "with a kit.toml.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: "
+                                                "PROJECT/dist).", file_okay=False)]
+PaperOpt = Annotated[Optional[str], typer.Option("--paper", metavar="A4|Letter",
+                                                 help="Paper size (default: kit.toml [print] paper).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="Print this date on the "
+                                                "model letters instead of a blank date line.")]
+LangsOpt = Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG", help="Language to build; "
+                                                       "repeat for several (default: every campaign language).")]
+CasesOpt = Annotated[Optional[list[str]], typer.Option("--case", "-c", metavar="ID", help="Only this case; repeat "
+                                                       "for several.")]
 
 
 def _report(problems) -> None:
@@ -67,9 +74,9 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def _project(project: Path, out: Path | None):
+def _project(project: Path | None, out: Path | None):
     from .project import Project
-    return Project.at(project, out)
+    return Project.at(project, out) if project is not None else Project.find(Path.cwd(), out)
 
 
 def _paper(value: str | None) -> str | None:
@@ -99,22 +106,30 @@ def _summary(result) -> None:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        typer.echo(f"w4r-kit {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Show the version and exit.")] = False) -> None:
     """Build the printable Write for Rights volunteer kit from plain files."""
 
 
 @app.command()
 @handle_errors
 def build(
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     out: OutOpt = None,
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language to build; repeat for "
-                                                      "several (default: every campaign language).")] = None,
-    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for several.")] = None,
+    lang: LangsOpt = None,
+    case: CasesOpt = None,
     paper: PaperOpt = None,
     date: DateOpt = None,
-    sheets: Annotated[int, typer.Option("--sheets", min=0, max=500, help="Signature sheets per case.")] = 1,
+    sheets: Annotated[int, typer.Option("--sheets", min=0, max=500, metavar="N",
+                                        help="Signature sheets per case, 0 to 500.")] = 1,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Skip cases missing a "
                                                    "translation (with a warning) instead of failing.")] = False,
 ) -> None:
@@ -132,11 +147,12 @@ def build(
 @handle_errors
 def case_cmd(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The case id (file name in cases/ without .yaml).")],
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the sheets.")],
-    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Group name printed on the signature "
-                                                 "sheets and used in their tracking codes.")] = None,
-    sheets: Annotated[int, typer.Option("--sheets", "-n", min=0, max=500, help="Number of signature sheets.")] = 1,
-    project: ProjectOpt = Path("."),
+    lang: Annotated[str, typer.Option("--lang", "-l", metavar="LANG", help="Language of the sheets.")],
+    group: Annotated[Optional[str], typer.Option("--group", "-g", metavar="NAME", help="Group name printed on the "
+                                                 "signature sheets and used in their tracking codes.")] = None,
+    sheets: Annotated[int, typer.Option("--sheets", "-n", min=0, max=500, metavar="N",
+                                        help="Number of signature sheets, 0 to 500.")] = 1,
+    project: ProjectOpt = None,
     out: OutOpt = None,
     paper: PaperOpt = None,
     date: DateOpt = None,
@@ -157,8 +173,7 @@ def signatures(
     groups: Annotated[Path, typer.Option("--groups", "-g", metavar="FILE", help="CSV or .xlsx file with columns "
                                          "id,name,lang,sheets and optional cases, audience, contact.",
                                          dir_okay=False)],
-    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for "
-                                                      "several.")] = None,
+    case: CasesOpt = None,
     merge: Annotated[bool, typer.Option("--merge", help="One PDF for all groups (a bookmark per group) "
                                         "instead of one per group.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, metavar="N",
@@ -167,7 +182,7 @@ def signatures(
     ignore_extra_columns: Annotated[bool, typer.Option("--ignore-extra-columns", help="Ignore columns of the "
                                                        "groups file the tool does not use (listed as a "
                                                        "warning) instead of refusing them.")] = False,
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Signature packs for many groups: OUT/signatures/GROUP-ID.pdf and manifest.csv.
@@ -217,8 +232,9 @@ class _progress:
 @app.command()
 @handle_errors
 def validate(
-    project: ProjectOpt = Path("."),
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Check only this language.")] = None,
+    project: ProjectOpt = None,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG",
+                                                      help="Check only this language; repeat for several.")] = None,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Report missing translations "
                                                    "as warnings.")] = False,
     paper: PaperOpt = None,
@@ -236,7 +252,7 @@ def validate(
 
 @app.command("list")
 @handle_errors
-def list_cmd(project: ProjectOpt = Path(".")) -> None:
+def list_cmd(project: ProjectOpt = None) -> None:
     """Show a table of cases and, per language, whether each is complete.
 
     Example: w4r-kit list --project my-kit
@@ -248,7 +264,8 @@ def list_cmd(project: ProjectOpt = Path(".")) -> None:
     problems = Problems(p.root)
     config = load_config(p, problems)
     cases = load_cases(p, problems)      # even with a broken kit.toml: list every problem at once
-    problems.raise_if_errors()
+    if config is None:
+        problems.raise_if_errors()
     langs = list(config.campaign.languages)
     rows = [["case", "name", *langs]]
     for case in cases:
@@ -260,6 +277,12 @@ def list_cmd(project: ProjectOpt = Path(".")) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    # The cases that load are listed above; the broken ones are named with their problems.
+    broken = sorted({e.file for e in problems.errors if e.file.startswith("cases/")})
+    if broken:
+        typer.echo(f"not listed, {len(broken)} case file{'s' if len(broken) > 1 else ''} with problems: "
+                   f"{', '.join(broken)}", err=True)
+    problems.raise_if_errors()
 
 
 @app.command()

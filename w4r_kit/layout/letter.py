@@ -13,10 +13,11 @@ from reportlab.platypus import Frame
 
 from ..model import Case
 from .common import (RULE, Context, Document, draw_text, fold_marks, paragraph, sender_lines,
-                     window_address)
+                     string_width, window_address)
 
 BODY_MIN_PT = 9.0
 SIGNATURE_ROOM_MM = 30
+PLACE_LINE_MM = 38           # where the writer adds the place before a printed date
 
 
 def draw(doc: Document, ctx: Context, case: Case, body: list[str], date: dt.date | None) -> None:
@@ -70,11 +71,14 @@ def _place_and_date(c, ctx: Context, top: float, date: dt.date | None) -> None:
         c.line(right - 70 * mm, g.y(top), right, g.y(top))
         draw_text(c, ctx, label, right, top + 9, 7.5, anchor="right", color=RULE)
     else:
+        # The place line ends where ", <date>" begins, whatever the date's width.
+        text = ", " + ctx.date(date)
+        end = right - string_width(ctx, text, False, 10.5) - 0.5 * mm
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
-        c.line(right - 90 * mm, g.y(top), right - 52 * mm, g.y(top))
-        draw_text(c, ctx, ", " + ctx.date(date), right, top - 1, 10.5, anchor="right")
-        draw_text(c, ctx, label, right - 90 * mm, top + 9, 7.5, color=RULE)
+        c.line(end - PLACE_LINE_MM * mm, g.y(top), end, g.y(top))
+        draw_text(c, ctx, text, right, top - 1, 10.5, anchor="right")
+        draw_text(c, ctx, label, end - PLACE_LINE_MM * mm, top + 9, 7.5, color=RULE)
 
 
 def _signature(c, ctx: Context, y: float) -> None:
