@@ -54,13 +54,32 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
 
 
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
-    """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets."""
+    """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets.
+
+    With a group and sheets, the pack is recorded in the registry (SPEC §11) before the
+    file is put in place; without a group the sheets are masters to copy: nothing is recorded.
+    """
+    from .registry import Registry, case_keys, issue, login_name, record_case
+    from .tracking import slug
     kit = load_project(project, [lang], case_ids=[case_id])
     options = checked_group(kit, options, lang)
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
-    docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options)}, [lang], options)
-    return _result(project, write_outputs(docs), docs, kit.warnings)
+    registry = Registry.open(project, kit.config) if options.group and options.sheets else None
+    keys = case_keys(kit, case, lang, slug(options.group), options.sheets) if registry else []
+
+    def attempt(ids) -> Result:
+        docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options, ids)}, [lang], options)
+        pages = _count(docs[path])
+        with Staging() as staging:
+            staging.add(path, docs[path])
+            staging.record(path.parent)
+            if registry:
+                record_case(registry, kit, case, lang, options.group, options.sheets, ids, _in_out(project, path),
+                            pages, issued_by=login_name())
+            files = staging.commit()
+        return Result(files, {path: pages}, [*kit.warnings, *kept_warnings(staging, project.rel)], staging.removed)
+    return issue(registry, keys, attempt)
 
 
 def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:
@@ -96,9 +115,27 @@ def init_project(target: Path) -> list[Path]:
     source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
     try:
         shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        # The registry (SPEC §11) is the section's record, not part of the kit's sources.
+        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     except OSError as exc:
         raise KitError(Problem(str(target), 0, "", f"cannot create the project: {exc.strerror}")) from None
     return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+GITIGNORE = """\
+# What w4r-kit writes: the outputs, and the registry of what was issued and returned.
+dist/
+registry.sqlite
+registry.sqlite-*
+"""
+
+
+def _in_out(project: Project, path: Path) -> str:
+    """How the registry names an output file: relative to the output folder."""
+    try:
+        return path.relative_to(project.out).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _count(data: bytes) -> int:
