@@ -28,10 +28,11 @@ MAX_ID = 40                    # it names a PDF file and goes into every tracked
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 # A group name is printed in the footer of every signature sheet, before the sheet number
-# and the sheet id, at FOOTER_PT beside the QR code. 48 characters of ordinary text fit
-# there on A4 (the narrower paper) with "1000 / 1000" and the widest sheet id; wider letters
-# are caught by measuring. Longer names would shrink the whole line, sheet id included.
-MAX_GROUP_NAME = 48
+# and the sheet id, at FOOTER_PT between the machine code and the QR code. 40 characters of
+# ordinary text fit there on A4 (the narrower paper) in fr, en and lb with "1000 / 1000" and
+# the widest sheet id; wider letters are caught by measuring. Longer names would shrink the
+# whole line, sheet id included.
+MAX_GROUP_NAME = 40
 _WIDEST_NUMBERS = {"k": 1000, "n": 1000, "sheet_id": "m" * SHEET_ID_LENGTH}
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp")     # control, format (bidi, zero-width), line separators
 
