@@ -127,3 +127,15 @@ def test_other_8_bit_encodings_are_refused(cli, kit, encoding, name, line, byte)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0] == (f"groups.csv:{line}: is not UTF-8 text (byte 0x{byte:02x} on line {line}) "
                                         f"and not plainly Windows-1252 either; {UTF8_EXPORT}")
+
+
+def test_xlsx_formula_without_a_saved_value(cli, kit):
+    workbook(kit / "groups.xlsx", [["id", "name", "lang", "sheets"], ["a", "Klass A", "fr", 1],
+                                   ["b", '=CONCAT("Klass ", "B")', "fr", "=1+1"]])
+    r = run(cli, kit, "groups.xlsx")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[:-1] == [
+        "groups.xlsx:3: cell B3 holds the formula '=CONCAT(\"Klass \", \"B\")' without a saved value; open the file "
+        "in the spreadsheet and save it again, or type the value",
+        "groups.xlsx:3: cell D3 holds the formula '=1+1' without a saved value; open the file in the spreadsheet "
+        "and save it again, or type the value"]

@@ -37,6 +37,7 @@ class Row:
     line: int                  # CSV line or sheet row where the row starts (1-based)
     end: int                   # where it ends: a quoted CSV value may span lines
     cells: list[str]
+    reported: bool = False     # a problem of the row itself was reported already: skip its values
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
     import openpyxl
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl's own errors alike
         problems.add(f"cannot be read as an .xlsx workbook ({type(exc).__name__}); save it again from the "
                      "spreadsheet as .xlsx, or as CSV UTF-8", file)
@@ -143,8 +145,17 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
     sheet = sheets[0]
     if len(sheets) > 1:
         problems.warn(f"has {len(sheets)} sheets with data; only the first, '{sheet.title}', is read", file)
-    rows = [Row(n, n, [_cell_text(v) for v in values])
-            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    # A formula's value is what the spreadsheet saved with it; a file written by a program
+    # may have none: say so, rather than read an empty cell.
+    source = formulas[sheet.title]
+    rows = []
+    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        unsaved = [(source.cell(n, i).coordinate, source.cell(n, i).value) for i, v in enumerate(values, start=1)
+                   if v is None and isinstance(source.cell(n, i).value, str) and source.cell(n, i).value.startswith("=")]
+        for where, formula in unsaved:
+            problems.add(f"cell {where} holds the formula '{formula}' without a saved value; open the file in the "
+                         "spreadsheet and save it again, or type the value", file, n)
+        rows.append(Row(n, n, [_cell_text(v) for v in values], bool(unsaved)))
     if not rows or not any(c.strip() for c in rows[0].cells):
         problems.add(f"sheet '{sheet.title}' is empty on row 1; it must be the header id,name,lang,sheets", file, 1)
         return None
