@@ -120,7 +120,8 @@ def test_windows_1252_csv_is_read(cli, kit):
 
 @pytest.mark.parametrize("encoding,name,line,byte", [("mac_roman", "Lycée Noël", 2, 0x8e),
                                                      ("cp850", "Lycée Noël", 2, 0x82),
-                                                     ("iso8859_15", "Cœur de Lycée", 2, 0xbd)])
+                                                     ("iso8859_15", "Cœur de Lycée", 2, 0xbd),
+                                                     ("mac_roman", "Klass d’Esch – 5B", 2, 0xd5)])
 def test_other_8_bit_encodings_are_refused(cli, kit, encoding, name, line, byte):
     (kit / "groups.csv").write_bytes(f"id,name,lang,sheets\na,{name},fr,1\n".encode(encoding))
     r = run(cli, kit, "groups.csv")

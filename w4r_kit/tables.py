@@ -26,7 +26,8 @@ UTF8_EXPORT = ("in the spreadsheet, save it as 'CSV UTF-8 (Comma delimited)' (Ex
 # What a Windows-1252 text of names and places can hold beyond ASCII: the letters of
 # Western European languages and everyday typography. The bytes of other 8-bit encodings
 # (Mac Roman, DOS 850, Latin-9) read as Windows-1252 give characters outside this set
-# ('LycŽe', 'caf‚', '½uvre'), so such a file is refused instead of misread.
+# ('LycŽe', 'caf‚', '½uvre') or capitals inside a word (Mac Roman's ’ as 'dÕEsch'), so
+# such a file is refused instead of misread. (Icelandic Ð Þ are left out: Mac Roman's dashes.)
 _CP1252_LETTERS = set("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœ")
 _CP1252_MARKS = set("’‘“”«»–—…€°·\u00a0•")
 _BETWEEN_LETTERS = set("’")           # l’école; any other mark inside a word is a misread letter
@@ -93,7 +94,11 @@ def _as_cp1252(data: bytes) -> str | None:
     except UnicodeDecodeError:                        # 0x81 0x8D 0x8F 0x90 0x9D: not Windows-1252
         return None
     for i, ch in enumerate(text):
-        if ch < "\x80" or ch in _CP1252_LETTERS:
+        if ch < "\x80":
+            continue
+        if ch in _CP1252_LETTERS:
+            if ch.isupper() and i > 0 and text[i - 1].islower():
+                return None
             continue
         if ch not in _CP1252_MARKS:
             return None
