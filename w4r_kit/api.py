@@ -79,7 +79,11 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
                             pages, issued_by=login_name())
             files = staging.commit()
         return Result(files, {path: pages}, [*kit.warnings, *kept_warnings(staging, project.rel)], staging.removed)
-    return issue(registry, keys, attempt)
+    try:
+        return issue(registry, keys, attempt)
+    finally:
+        if registry:
+            registry.close()
 
 
 def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:
