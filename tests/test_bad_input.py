@@ -274,8 +274,8 @@ def test_missing_translation_and_allow_incomplete(cli, kit):
     fails(cli, kit, "cases/second-case.yaml:4: theme: no text for 'lb' (add it, or build with --allow-incomplete)")
     r = cli("build", "--project", kit, "--allow-incomplete")
     assert r.exit_code == 0, r.output
-    assert "warning: cases/second-case.yaml:4: theme: no text for 'lb'; skipped (--allow-incomplete)" \
-        in r.stderr.splitlines()
+    assert "warning: cases/second-case.yaml:4: [lb]: no text for theme; case skipped in this language " \
+        "(--allow-incomplete)" in r.stderr.splitlines()
     assert "Second Case" in text(kit / "dist/kit-en.pdf")
     assert "Second Case" not in text(kit / "dist/kit-lb.pdf")
     assert "Şebnem Korur Fincancı" in text(kit / "dist/kit-lb.pdf")

@@ -101,7 +101,7 @@ def test_merge_makes_one_file_with_a_bookmark_per_group_and_case(cli, tmp_path):
             "--case", "dang-dinh-bach", "--case", "kyung-seok-park")
     assert r.exit_code == 0, r.output
     folder = tmp_path / "signatures"
-    assert sorted(p.name for p in folder.iterdir()) == ["all-groups.pdf", "manifest.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [".w4r-kit.sha256", "all-groups.pdf", "manifest.csv"]
     entries = outline(folder / "all-groups.pdf")
     assert [t for level, t, _ in entries if level == 0] == [
         "Lycée Aline Mayrisch – 5B", "École fondamentale Bonnevoie – C4.1", "Lycée Michel-Rodange – 2A"]

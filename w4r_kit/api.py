@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+import unicodedata
+import re
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from .assemble import Options, case_pdf, kit_pdf, layout_problems, rendered
 from .errors import KitError, Problem
 from .load import Kit, load_project
-from .output import Staging, write_all
+from .output import Staging, kept_warnings, write_outputs
 from .project import Project
 
 
@@ -19,6 +21,13 @@ class Result:
     files: list[Path]
     pages: dict[Path, int]
     warnings: list[Problem]
+    removed: list[Path] = field(default_factory=list)
+    """Earlier outputs of the tool this run made obsolete (kit-LANG.pdf of a dropped language)."""
+
+
+def _result(project: Project, written: Staging, docs: dict[Path, bytes], warnings: list[Problem]) -> Result:
+    return Result(written.files, {p: _count(d) for p, d in docs.items()},
+                  [*warnings, *kept_warnings(written, project.rel)], written.removed)
 
 
 
@@ -27,6 +36,7 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
     kit = load_project(project, langs, allow_incomplete, case_ids)
     langs = kit.languages
+    options = checked_group(kit, options)
     empty = [lang for lang in langs if not kit.cases_for(lang)]
     if empty:
         raise KitError(*[Problem("cases", 0, f"[{lang}]", "no case is complete in this language; nothing to build")
@@ -35,7 +45,13 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
     def render() -> dict[Path, bytes]:
         return {project.out / f"kit-{lang}.pdf": kit_pdf(kit, lang, kit.cases_for(lang), options) for lang in langs}
     docs = rendered(kit, render, langs, options)
-    return Result(write_all(docs), {p: _count(d) for p, d in docs.items()}, kit.warnings)
+    # kit-LANG.pdf of a language the campaign no longer has goes, if the tool wrote it.
+    languages = set(kit.config.campaign.languages)
+
+    def stale(name: str) -> bool:
+        match = re.fullmatch(r"kit-(.+)\.pdf", name)
+        return bool(match) and match[1] not in languages
+    return _result(project, write_outputs(docs, stale), docs, kit.warnings)
 
 
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
@@ -51,6 +67,7 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
         raise KitError(Problem("", 0, "--lang", f"'{lang}' names {len(kit.languages)} languages; "
                                "'case' makes one language's file: give one, e.g. --lang fr"))
     lang = kit.languages[0]
+    options = checked_group(kit, options, lang)
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
     registry = Registry.open(project, kit.config) if options.group and options.sheets else None
@@ -61,15 +78,28 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
         pages = _count(docs[path])
         with Staging() as staging:
             staging.add(path, docs[path])
+            staging.record(path.parent)
             if registry:
                 record_case(registry, kit, case, lang, options.group, options.sheets, ids, _in_out(project, path),
                             pages, issued_by=login_name())
-            return Result(staging.commit(), {path: pages}, kit.warnings)
+            files = staging.commit()
+        return Result(files, {path: pages}, [*kit.warnings, *kept_warnings(staging, project.rel)], staging.removed)
     try:
         return issue(registry, keys, attempt)
     finally:
         if registry:
             registry.close()
+
+
+def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:
+    """Options with the group name as printed (NFC, trimmed), after the one group-name check."""
+    if options.group is None:
+        return options
+    from .groups import check_group_name
+    messages = check_group_name(options.group, kit, lang)
+    if messages:
+        raise KitError(*[Problem("", 0, "--group", message) for message in messages], *kit.warnings)
+    return replace(options, group=unicodedata.normalize("NFC", options.group).strip())
 
 
 def check(project: Project, langs: list[str] | None = None, allow_incomplete: bool = False,

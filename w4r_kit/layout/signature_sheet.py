@@ -22,6 +22,7 @@ from ..model import Case
 from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
                      titled_band, typeset)
 from .furniture import draw_url
+from .grid import Geometry
 from .overflow import Overflow
 from .typescale import LABEL, MIN_TEXT_PT, WRITING_LINE_PT
 from ..tracking import short_url
@@ -116,7 +117,7 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
     size = FOOTER_PT
     width = stringWidth(text, ctx.fonts.bold, size)
     left = _footer_left()
-    room = g.width - g.margin - (QR_MM + 6) * mm - left
+    room = footer_room(g)
     if width > room:                    # a long group name: smaller, never cut, never below the scale
         size *= room / width
         if size < MIN_TEXT_PT:
@@ -139,6 +140,12 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
 CODE_TEXT_PT = 11               # the machine code's text, beside it, for a person to type
 CODE_TEXT_BASELINE_MM = 19.5
 PEN_HINT_PT = 7
+
+
+def footer_room(g: Geometry) -> float:
+    """The width (pt) of the footer line between the machine code and the QR code; a longer
+    line is drawn smaller (groups.check_group_name keeps group names within it)."""
+    return g.width - g.margin - (QR_MM + 6) * mm - _footer_left()
 
 
 def _footer_left() -> float:
