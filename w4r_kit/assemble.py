@@ -14,10 +14,10 @@ from typing import Callable, Sequence
 
 from . import qr
 from .errors import KitError, Problem
-from .layout import case_sheet, cover, letter, letterhead, signature_sheet
+from .layout import advice, case_sheet, cover, letter, letterhead, signature_sheet, solidarity_cards, successes
 from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
-from .load import Kit, Source, case_line, case_sources, config_sources
+from .load import Kit, Source, case_line, case_sources, config_sources, success_sources
 from .model import Case
 from .tracking import SheetIds, slug, tracked_url, tracker
 
@@ -51,11 +51,34 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
     cover.draw(doc, ctx, cases)
+    for outline_key, draw in _front_matter(kit, ctx, cases):
+        doc.outline(ctx.words.get(outline_key))
+        draw(doc)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
-        _case(doc, kit, ctx, case, options, group, ids)
+        _case(doc, kit, ctx, case, options, group, ids, cards=True)
     return doc.finish()
+
+
+def _front_matter(kit: Kit, ctx: Context, cases: list[Case]) -> list[tuple[str, Callable[[Document], None]]]:
+    """The pages between the cover and the first case (SPEC §13), in print order.
+
+    The advice page follows the cover directly: in duplex it is the cover's back, so
+    the how-to and the advice travel on one sheet. The successes page follows it (in
+    duplex the first case then starts on the next right-hand page, as always).
+    """
+    pages: list[tuple[str, Callable[[Document], None]]] = [
+        ("outline_advice", lambda doc: advice.draw(doc, ctx, cases))]
+    found = [s for s in kit.successes if ctx.lang in s.outcome]
+    if found:
+        pages.append(("outline_successes", lambda doc: successes.draw(doc, ctx, found)))
+    return pages
+
+
+def has_cards(case: Case) -> bool:
+    """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
+    return bool(case.solidarity and case.solidarity.cards and case.solidarity.address)
 
 
 def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
@@ -70,14 +93,15 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
 # In duplex these start on a right-hand page. The writing paper is posted to the
 # official, so it gets a sheet of its own (blank back), never the letter or a
 # signature sheet behind it.
-RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+# The solidarity cards' fronts start a sheet, so their backs are printed behind them.
+RIGHT_HAND = ("outline_letterhead", "outline_signatures", "outline_cards")
 
 
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
-          ids: SheetIds) -> None:
+          ids: SheetIds, cards: bool = False) -> None:
     _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
-    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids):
+    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids, cards):
         if outline_key in RIGHT_HAND:
             _right_hand_page(doc, kit)
         doc.outline(ctx.words.get(outline_key), 1)
@@ -90,9 +114,12 @@ def _right_hand_page(doc: Document, kit: Kit) -> None:
         doc.blank_page()
 
 
-def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None
-               ) -> list[tuple[str, Callable[[Document], None]]]:
-    """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it."""
+def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None,
+               cards: bool = False) -> list[tuple[str, Callable[[Document], None]]]:
+    """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it.
+
+    `cards`: the solidarity cards too (the kit has them; a group's case pack does not).
+    """
     lang = ctx.lang
     url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=slug(group), sheet="case")
 
@@ -108,6 +135,8 @@ def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str,
     ]
     if options.sheets > 0:
         steps.append(("outline_signatures", signatures))
+    if cards and has_cards(case):
+        steps.append(("outline_cards", lambda doc: solidarity_cards.draw(doc, ctx, case)))
     return steps
 
 
@@ -163,9 +192,11 @@ def layout_problems(kit: Kit, lang: str, cases: list[Case], options: Options) ->
             found.append(overflow_problem(kit, exc, case, lang))
 
     attempt(lambda doc: cover.draw(doc, ctx, cases), None)
+    for _, draw in _front_matter(kit, ctx, cases):
+        attempt(draw, None)
     group = options.group or ctx.words.get("default_group")
     for case in cases:
-        for _, draw in _artefacts(kit, ctx, case, options, group):
+        for _, draw in _artefacts(kit, ctx, case, options, group, cards=True):
             attempt(draw, case)
     # A long title can overflow the cover and a footer: one problem, reported once.
     first = {(p.file, p.line, p.field): p for p in reversed(found)}
@@ -229,6 +260,8 @@ def _source_of(kit: Kit, text: str, case: Case | None, lang: str, extra: Sequenc
     folded = text.casefold()
     cases = [case] if case else kit.cases_for(lang)      # the cover lists every case
     candidates = [s for c in cases for s in case_sources(c, lang)] + config_sources(kit, lang) + list(extra)
+    if case is None:
+        candidates += success_sources(kit, lang)
     matches = [s for s in candidates if s.text.strip() and _pieces_in(s.text, folded)]
     return max(matches, key=lambda s: len(s.text), default=None)
 
