@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 
 from . import qr
 from .errors import KitError, Problem
-from .layout import advice, case_sheet, cover, letter, letterhead, signature_sheet, solidarity_cards, successes
+from .layout import (advice, case_sheet, cover, letter, letterhead, poster, signature_sheet, solidarity_cards,
+                     successes)
 from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
 from .load import Kit, Source, case_line, case_sources, config_sources, success_sources
@@ -79,6 +80,18 @@ def _front_matter(kit: Kit, ctx: Context, cases: list[Case]) -> list[tuple[str, 
 def has_cards(case: Case) -> bool:
     """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
     return bool(case.solidarity and case.solidarity.cards and case.solidarity.address)
+
+
+def poster_pdf(kit: Kit, lang: str, paper: str, when: str | None = None, where: str | None = None) -> bytes:
+    """The event poster of one language on `paper` (A4, A3, Letter, Tabloid). Raises Overflow."""
+    cfg = kit.config
+    geometry = poster.PosterGeometry(paper, cfg.print.bleed_mm * 72 / 25.4)
+    ctx = Context(cfg, kit.words[lang], kit.fonts, geometry, lang)
+    title = f"{ctx.words.get('outline_poster')} — {cfg.campaign.title.get(lang, '')} {cfg.campaign.year}"
+    doc = Document(ctx, metadata(kit, ctx, title))
+    doc.outline(ctx.words.get("outline_poster"))
+    poster.draw(doc, ctx, kit.cases_for(lang), when, where)
+    return doc.finish()
 
 
 def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
