@@ -56,8 +56,10 @@ def print_kits(tmp_path_factory):
 
 
 def _case_pages(path) -> list[int]:
-    """0-based first page of every case (its level-0 outline entry)."""
-    return [page for level, _, page in outline(path)[1:] if level == 0]
+    """0-based first page of every case (its level-0 outline entry, the one with artefacts under it)."""
+    entries = outline(path)
+    return [page for (level, _, page), after in zip(entries, entries[1:] + [(0, "", 0)])
+            if level == 0 and after[0] == 1]
 
 
 def _dark(pixels: np.ndarray) -> bool:
@@ -145,10 +147,13 @@ def test_duplex_starts_every_case_on_a_right_hand_page(print_kits, paper):
     papers = [page for level, title, page in outline(path) if level == 1 and title == "Papier à lettre"]
     # the writing paper is posted: a sheet of its own, right-hand page with a blank back
     assert len(papers) == len(CASES) and all(page % 2 == 0 for page in papers)
-    # cover | blank; per case: case sheet | letter, writing paper | blank, signature sheet | blank
-    # (that last blank only when another case follows)
-    assert blanks == sorted([1] + [page + 1 for page in papers] + [page - 1 for page in starts[1:]])
-    assert len(texts) == 2 + len(CASES) * (4 + SHEETS + 1) - 1
+    # cover | advice (no successes.yaml in this copy); per case: case sheet | letter, writing
+    # paper | blank, signature sheet | blank, and for a case with solidarity cards: fronts | backs
+    cards = [page for level, title, page in outline(path) if level == 1 and title == "Cartes de solidarité"]
+    assert len(cards) == 4 and all(page % 2 == 0 for page in cards)
+    assert all(texts[page + 1].strip() for page in cards)          # the backs, behind the fronts
+    expected = {page + 1 for page in papers} | {page - 1 for page in starts + cards}
+    assert {page + 1 for page in papers} <= set(blanks) and set(blanks) <= expected
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -174,7 +179,8 @@ def test_page_labels_count_the_blank_pages(print_kits):
 
 def test_without_duplex_no_blank_page_is_added(example_kit):
     texts = page_texts(example_kit["fr"])
-    assert len(texts) == 1 + 4 * len(CASES) and all(t.strip() for t in texts)
+    # cover, advice, successes; four pages per case; two pages of cards for 4 cases
+    assert len(texts) == 3 + 4 * len(CASES) + 2 * 4 and all(t.strip() for t in texts)
 
 
 # --------------------------------------------------------------------------- A4 and Letter
