@@ -15,7 +15,7 @@ from typing import Any
 from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SEND_WAYS, SIGNATURE_COLUMNS, BrandConfig,
                     CampaignConfig, KitConfig, PetitionConfig, PostageConfig, PostageZone, PrintConfig,
-                    SectionConfig, SignatureConfig)
+                    SectionConfig, SignatureConfig, country_key)
 from .project import Project, inside
 
 # table -> allowed keys; `True` marks a required key.
@@ -387,7 +387,7 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
             if catch_all == 2:
                 error("a second zone without countries; only one zone can be the rest of the world", "countries")
         for country in countries:
-            key = country.strip().casefold()
+            key = country_key(country)
             if key in seen:
                 error(f"'{country.strip()}' is already in zone {seen[key]}; a country belongs to one zone", "countries")
             seen.setdefault(key, i + 1)

@@ -99,6 +99,13 @@ class SignatureConfig:
 SEND_WAYS = ("direct", "section")
 
 
+def country_key(name: str) -> str:
+    """A country name compared without case or accents: TÜRKİYE, Türkiye and TURKIYE are one."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", name.strip())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 @dataclass(frozen=True)
 class PostageZone:
     """One postage zone: its name per language, the price of a standard letter, and the
@@ -126,9 +133,9 @@ class PostageConfig:
 
     def zone_for(self, country: str) -> PostageZone | None:
         """The zone of a destination country (the envelope's last line), else the catch-all zone."""
-        folded = country.casefold().strip()
+        key = country_key(country)
         for zone in self.zones:
-            if any(c.casefold().strip() == folded for c in zone.countries):
+            if any(country_key(c) == key for c in zone.countries):
                 return zone
         return next((z for z in self.zones if not z.countries), None)
 

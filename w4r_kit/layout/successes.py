@@ -91,7 +91,10 @@ class _Block:
         head = max(YEAR_PT * 1.05, self.name_h + LABEL.leading)
         text = head + 2 * mm + self.outcome_h + (self.actions_h + 1.5 * mm if self.actions else 0) \
             + (self.quote_h + 2.5 * mm if self.quote else 0)
-        photo = PHOTO_H_MM * mm + CAPTION.leading if success.photo else 0
+        self.credit = paragraph(ctx, success.photo_credit, "small", fontSize=CAPTION.pt, leading=CAPTION.leading,
+                                textColor=GREY)
+        self.credit_h = self.credit.wrap(PHOTO_W_MM * mm, ctx.geometry.height)[1] if success.photo else 0
+        photo = PHOTO_H_MM * mm + 1 + self.credit_h if success.photo else 0
         self.head = head
         self.height = max(text, photo) + 3 * mm
 
@@ -123,7 +126,7 @@ class _Block:
             c.rect(tx, g.y(y + self.quote_h), QUOTE_RULE_PT, self.quote_h, stroke=0, fill=1)
             self.quote.drawOn(c, tx + 4 * mm, g.y(y) - self.quote_h)
             y += self.quote_h
-        return max(y, top + (PHOTO_H_MM * mm + CAPTION.leading if s.photo else 0))
+        return max(y, top + (PHOTO_H_MM * mm + 1 + self.credit_h if s.photo else 0))
 
     def _photo(self, c: Canvas, x: float, top: float) -> None:
         ctx, s, g = self.ctx, self.success, self.ctx.geometry
@@ -138,7 +141,7 @@ class _Block:
         c.clipPath(path, stroke=0, fill=0)
         c.drawImage(img, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale)
         c.restoreState()
-        draw_text(c, ctx, s.photo_credit, x, top + h + CAPTION.pt + 1, CAPTION.pt, color=GREY, max_width=w)
+        self.credit.drawOn(c, x, g.y(top + h + 1) - self.credit_h)
 
 
 def _footer(c: Canvas, ctx: Context) -> None:
