@@ -15,7 +15,7 @@ from typing import Any
 from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SEND_WAYS, SIGNATURE_COLUMNS, BrandConfig,
                     CampaignConfig, KitConfig, PetitionConfig, PostageConfig, PostageZone, PrintConfig,
-                    SectionConfig, SignatureConfig, country_key)
+                    RegistryConfig, SectionConfig, SignatureConfig, country_key)
 from .project import Project, inside
 
 # table -> allowed keys; `True` marks a required key.
@@ -29,6 +29,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "petition": {"tracking": False},
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
+    "registry": {"url": False},
     # kit extras: the advice page's postage table and where letters go
     "postage": {"currency": False, "zones": False, "send": False, "send_by": False, "send_to": False,
                 "suspended": False},
@@ -288,10 +289,17 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                                  consent=g.get("consent", bool, True, "true or false"),
                                  privacy_notice=g.translations("privacy_notice", languages))
 
+    r = reader("registry")
+    registry = RegistryConfig(url=r.text("url"))
+    if registry.url and "://" not in registry.url:
+        r.error("url", f"'{registry.url}' is not a database URL; use sqlite:///registry.sqlite or "
+                "postgresql://user:password@host/dbname")
+
     postage = _postage(reader("postage"), text, languages, today)
 
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, postage=postage, lines=lines)
+                     petition=petition, signatures=signatures, registry=registry, postage=postage,
+                     lines=lines)
 
 
 # --------------------------------------------------------------------------- kit extras

@@ -141,6 +141,12 @@ class PostageConfig:
 
 
 @dataclass(frozen=True)
+class RegistryConfig:
+    url: str = ""
+    """SQLAlchemy URL of the registry (SPEC §11); "": registry.sqlite at the project root."""
+
+
+@dataclass(frozen=True)
 class KitConfig:
     section: SectionConfig
     campaign: CampaignConfig
@@ -149,6 +155,7 @@ class KitConfig:
     petition: PetitionConfig = PetitionConfig()
     signatures: SignatureConfig = SignatureConfig()
     postage: PostageConfig = PostageConfig()
+    registry: RegistryConfig = RegistryConfig()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """'table' and 'table.key' -> line in kit.toml, for messages."""
 

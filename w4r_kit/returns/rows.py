@@ -1,0 +1,247 @@
+"""Reading scans, step 5: what was written in each row.
+
+In: the page warped onto the sheet as printed (trim area, the reader's dpi) and the
+template of the issued sheet. Ink = darker than 0.78 x the local paper level, minus
+everything printed. Ink is grouped into strokes (pieces cut apart by a printed rule
+are joined again) and each stroke group goes to the row that holds most of it:
+signatures spill over the rules. Thresholds are the prototype's measurements
+(empty cells <= 0.4 mm² of ink, written ones median ~70 mm²).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from .ink import ink_mask, paper_level, smooth
+from .template import Template
+
+WRITTEN_MM2 = 4.0            # a written cell: at least this much ink ...
+WRITTEN_SPAN_MM = 3.0        # ... spanning at least this far
+DOUBT_MM2 = 1.5              # between this and WRITTEN_MM2: neither empty nor written -> review
+TICK_MM2 = 0.5               # a ticked box
+TICK_DOUBT_MM2 = 0.25        # between this and TICK_MM2 -> review
+TICK_REACH_MM = 1.5          # a tick counts this far outside its box
+FILLED_SHARE = 0.7           # a box's inside this dark: filled in (a correction?) -> review
+JOIN_MM = 0.7                # ink this close is one stroke group (bridges a rule's mask)
+SPLIT_SHARE = 0.15           # a row holding this share of a stroke group (and writing-sized) keeps its part
+ALIGN_MIN = 0.75             # share of the sheet's solid black found dark: below, the page does not match
+
+
+@dataclass(frozen=True)
+class RowReading:
+    number: int
+    signed: bool
+    yes: bool
+    no: bool
+    doubts: tuple[tuple[str, tuple], ...] = ()   # why a person must look: (strings key, values); () = sure
+    signature_mm2: float = 0.0
+    written: tuple[str, ...] = ()    # columns with writing
+
+
+@dataclass(frozen=True)
+class PageReading:
+    rows: tuple[RowReading, ...]
+    alignment: float
+
+    @property
+    def signatures(self) -> int:
+        return sum(r.signed for r in self.rows)
+
+    @property
+    def yes(self) -> int:
+        return sum(r.signed and r.yes for r in self.rows)
+
+    @property
+    def no(self) -> int:
+        return sum(r.signed and r.no for r in self.rows)
+
+    @property
+    def doubtful(self) -> tuple[RowReading, ...]:
+        return tuple(r for r in self.rows if r.doubts)
+
+
+def describe(words, doubt: tuple[str, tuple]) -> str:
+    """One doubt in words (a column is named by its printed header)."""
+    key, values = doubt
+    values = dict(values)
+    if "column" in values:
+        values["column"] = words.get(f"col_{values['column']}")
+    return words.get(key, **values)
+
+
+def alignment(warped: np.ndarray, paper: np.ndarray, black: np.ndarray) -> float:
+    """Share of the sheet's solid black print (the table header, the row numbers' band) that is
+    dark on the warped scan: low when the page is not the sheet the code says, or not flat."""
+    if not black.any():
+        return 1.0
+    return float((warped[black] < 0.6 * paper[black]).mean())
+
+
+def window(template: Template, dpi: float) -> tuple[int, int, int, int]:
+    """The part of the warped page the rows are read from (y0, y1, x0, x1 px): the table and
+    8 mm around it (row 1 spills into the header, the last row below the table)."""
+    lay = template.layout
+    s, pad = dpi / 72, int(8 * dpi / 25.4)
+    t = lay.trim
+    h, w = template.grey.shape
+    top, bottom = int(round((t.y1 - lay.table.y1) * s)), int(round((t.y1 - lay.table.y0) * s))
+    left, right = int(round((lay.table.x0 - t.x0) * s)), int(round((lay.table.x1 - t.x0) * s))
+    return max(0, top - pad), min(h, bottom + pad), max(0, left - pad), min(w, right + pad)
+
+
+def _areas(keys: np.ndarray, ys: np.ndarray, xs: np.ndarray, mm2: float, px_mm: float, width: int
+           ) -> dict[tuple[int, int], tuple[float, float]]:
+    """(row, column) -> (ink in mm², extent in mm) for pixels keyed row * width + column
+    (negative keys are left out)."""
+    found = {}
+    keep = keys >= 0
+    keys, ys, xs = keys[keep], ys[keep], xs[keep]
+    if not len(keys):
+        return found
+    order = np.argsort(keys, kind="stable")
+    k_sorted, ys_o, xs_o = keys[order], ys[order], xs[order]
+    starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])
+    ends = np.r_[starts[1:], len(k_sorted)]
+    ymin, ymax = np.minimum.reduceat(ys_o, starts), np.maximum.reduceat(ys_o, starts)
+    xmin, xmax = np.minimum.reduceat(xs_o, starts), np.maximum.reduceat(xs_o, starts)
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        found[divmod(int(k_sorted[a]), width)] = ((b - a) / mm2, max(ymax[i] - ymin[i], xmax[i] - xmin[i]) / px_mm)
+    return found
+
+
+def _opening2(mask: np.ndarray) -> np.ndarray:
+    """A 2x2 opening (single specks and 1-pixel lines of noise go), on uint8 for speed."""
+    m = mask.view(np.uint8)
+    eroded = ndimage.minimum_filter(m, size=2)
+    return ndimage.maximum_filter(eroded, size=2, origin=-1).view(bool)
+
+
+def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading:
+    lay = template.layout
+    s = dpi / 72                                   # px per point
+    px_mm = dpi / 25.4
+    mm2 = px_mm * px_mm
+    t = lay.trim
+
+    def px_x(x: float) -> int:
+        return int(round((x - t.x0) * s))
+
+    def px_y(y: float) -> int:                     # y up (points) -> row index (px)
+        return int(round((t.y1 - y) * s))
+
+    y0, y1, x0, x1 = window(template, dpi)
+    crop = warped[y0:y1, x0:x1]
+    img = smooth(crop, px_mm)
+    paper = paper_level(crop, px_mm)
+    ink = ink_mask(img, paper) & ~template.printed[y0:y1, x0:x1]
+    ink = _opening2(ink)
+    join = max(1, int(round(JOIN_MM * px_mm)))
+    joined = ndimage.maximum_filter(ink.view(np.uint8), size=2 * join + 1)
+    groups, n = ndimage.label(joined, structure=np.ones((3, 3)))
+    ys, xs = np.nonzero(ink)
+    gid = groups[ys, xs]
+    ys_abs, xs_abs = ys + y0, xs + x0
+
+    # Rows and columns by position; the last index of each = outside the table body.
+    nrows = len(lay.rows)
+    names = list(lay.columns)
+    ncols = len(names)
+    body_top = px_y(lay.header.y0)
+    row_edges = np.array([px_y(r.rect.y1) for r in lay.rows] + [px_y(lay.rows[-1].rect.y0)])
+    row = np.searchsorted(row_edges, ys_abs, side="right") - 1
+    row[(ys_abs < body_top) | (row < 0) | (row >= nrows)] = nrows
+    col_edges = np.array([px_x(lay.columns[c][0]) for c in names] + [px_x(lay.columns[names[-1]][1])])
+    col = np.searchsorted(col_edges, xs_abs, side="right") - 1
+    col[(col < 0) | (col >= ncols)] = ncols
+
+    # Each stroke group goes to the row holding most of its ink (signatures spill over the
+    # rules), unless another row holds a large part of it too: two rows' writing that touch.
+    counts = np.bincount(gid * (nrows + 1) + row, minlength=(n + 1) * (nrows + 1)).reshape(n + 1, nrows + 1)
+    main = counts.argmax(axis=1)
+    total = counts.sum(axis=1)
+    own = (counts >= WRITTEN_MM2 * mm2 * 1.5) & (counts >= SPLIT_SHARE * total[:, None])
+    keep = own[gid, row]
+    prow = np.where(keep, row, main[gid])
+    ccounts = np.bincount(gid * (ncols + 1) + col, minlength=(n + 1) * (ncols + 1)).reshape(n + 1, ncols + 1)
+    group_col = ccounts.argmax(axis=1)
+
+    # Ink per (row, column), by stroke group: area and extent.
+    cells = _areas(prow * (ncols + 1) + col, ys_abs, xs_abs, mm2, px_mm, ncols + 1)
+    # Ink physically in the middle half of each row's cells, whoever's strokes: a signature
+    # joined to its neighbours' still fills the middle of its own row; a spill seldom does.
+    row_top = np.r_[row_edges[:-1], row_edges[-1]][np.minimum(row, nrows - 1)]
+    row_h = (row_edges[-1] - row_edges[0]) / nrows
+    middle = (row < nrows) & (np.abs((ys_abs - row_top) / row_h - 0.5) <= 0.25)
+    centre = _areas(np.where(middle, row * (ncols + 1) + col, -1), ys_abs, xs_abs, mm2, px_mm, ncols + 1)
+
+    prow2d = np.full(ink.shape, -1, np.int32)
+    prow2d[ys, xs] = prow
+    gcol2d = np.full(ink.shape, -1, np.int32)
+    gcol2d[ys, xs] = group_col[gid]
+    consent_col = names.index("consent") if "consent" in names else -1
+    reach = TICK_REACH_MM * 72 / 25.4
+
+    readings = []
+    for r, rl in enumerate(lay.rows):
+        written, doubts = [], []
+        sig_area = 0.0
+        for c, name in enumerate(names):
+            if name in ("number", "consent"):
+                continue
+            area, span = cells.get((r, c), (0.0, 0.0))
+            if area >= WRITTEN_MM2 and span >= WRITTEN_SPAN_MM:
+                written.append(name)
+            elif area >= DOUBT_MM2:
+                doubts.append(("scan_doubt_ink", (("column", name), ("area", f"{area:.1f}"))))
+            if name == "signature":
+                sig_area = area
+        signed = "signature" in written
+        if "signature" in names:
+            c = names.index("signature")
+            area, span = centre.get((r, c), (0.0, 0.0))
+            mid_written = area >= WRITTEN_MM2 and span >= WRITTEN_SPAN_MM
+            if not signed and mid_written and written:
+                signed = True                          # strokes joined to a neighbour's signature
+                written.append("signature")
+                doubts = [d for d in doubts if dict(d[1]).get("column") != "signature"]
+                sig_area = max(sig_area, area)
+            elif not signed and mid_written:
+                doubts.append(("scan_doubt_spill", ()))
+            if not signed and written:
+                doubts.append(("scan_doubt_unsigned", ()))
+            elif signed and len(written) == 1 and len(names) > 3:
+                doubts.append(("scan_doubt_lonely", ()))
+        yes = no = False
+        if lay.consent and rl.yes is not None:
+            marks = []
+            for box in (rl.yes, rl.no):
+                bx0, bx1 = px_x(box.x0 - reach) - x0, px_x(box.x1 + reach) - x0
+                by0, by1 = px_y(box.y1 + reach) - y0, px_y(box.y0 - reach) - y0
+                region = prow2d[by0:by1, bx0:bx1]
+                gcols = gcol2d[by0:by1, bx0:bx1]
+                inked = region >= 0
+                area = (inked & (region == r) & (gcols == consent_col)).sum() / mm2
+                foreign = (inked & (gcols != consent_col)).sum() / mm2
+                if foreign >= TICK_MM2:
+                    doubts.append(("scan_doubt_foreign", ()))
+                # Filled: the box's inside (within its printed outline) is mostly dark.
+                ix0, ix1 = px_x(box.x0) + 2 - x0, px_x(box.x1) - 2 - x0
+                iy0, iy1 = px_y(box.y1) + 2 - y0, px_y(box.y0) - 2 - y0
+                inner = img[iy0:iy1, ix0:ix1]
+                inner_paper = paper[iy0:iy1, ix0:ix1]
+                filled = inner.size and (inner < 0.6 * inner_paper).mean() >= FILLED_SHARE
+                if filled:
+                    doubts.append(("scan_doubt_filled", ()))
+                elif TICK_DOUBT_MM2 <= area < TICK_MM2:
+                    doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
+                marks.append(bool(area >= TICK_MM2))
+            yes, no = marks
+            if yes and no:
+                doubts.append(("scan_doubt_both", ()))
+            if (yes or no) and not signed:
+                doubts.append(("scan_doubt_tick_unsigned", ()))
+        readings.append(RowReading(rl.number, signed, yes, no, tuple(dict.fromkeys(doubts)), round(float(sig_area), 1),
+                                   tuple(written)))
+    return PageReading(tuple(readings), alignment(img, paper, template.black[y0:y1, x0:x1]))
