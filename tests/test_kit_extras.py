@@ -52,6 +52,7 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert entries[1] == (0, w["advice"], 1)              # right after the cover
     page = flat(page_texts(path)[1])
     assert w["advice"] in page and w["airmail"] in page
+    assert page.endswith("www.amnesty.lu 2")                  # the footer, with the page number
     # [postage]: Europe 1.40, the rest of the world 1.75, each with this year's letters
     europe, world = page.index(w["europe"]), page.index(w["world"])
     assert europe < page.index("Maryia Kalesnikava") < page.index("Şebnem Korur Fincancı") < world
@@ -78,6 +79,7 @@ def test_successes_page_lists_the_seed_successes(example_kit, lang):
     [page] = pages_titled(path, w["successes"])
     assert page == 2
     content = flat(page_texts(path)[page])
+    assert content.endswith("www.amnesty.lu 3")
     order = [content.index(s) for s in ("2023", "Rita Karassartova", "2022", "Joanah Mamombe", "Cecillia Chimbri",
                                         "2021", "Germain Rukuki", "2020", "Magai Matiop Ngong", "2019",
                                         "Goulzar Douichenova", "2018", "Mahadine")]

@@ -62,7 +62,7 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
         y = _items(c, ctx, suspended, right_x, y + 4 * mm, col_w, bottom)
         _sending(c, ctx, right_x, y + 4 * mm, col_w, bottom)
         footer(c, ctx, f"{cfg.section.name} · {cfg.campaign.title.get(ctx.lang, '')} {cfg.campaign.year}",
-               cfg.section.website)
+               cfg.section.website, doc.number)
 
 
 def _section(c: Canvas, ctx: Context, title: str, items: list[str], x: float, top: float, width: float,

@@ -61,7 +61,7 @@ def draw(doc: Document, ctx: Context, successes: list[Success]) -> None:
                 del blocks[:len(row)]
                 placed += len(row)
                 top = max(ends) + BLOCK_GAP_MM * mm
-            _footer(c, ctx)
+            _footer(c, ctx, doc.number)
         if blocks and not placed:
             raise Overflow("outcome", "too long for a column of the successes page; shorten it",
                            text=blocks[0].success.outcome.get(ctx.lang, ""))
@@ -144,7 +144,7 @@ class _Block:
         self.credit.drawOn(c, x, g.y(top + h + 1) - self.credit_h)
 
 
-def _footer(c: Canvas, ctx: Context) -> None:
+def _footer(c: Canvas, ctx: Context, page: int) -> None:
     cfg = ctx.config
     footer(c, ctx, f"{cfg.section.name} · {cfg.campaign.title.get(ctx.lang, '')} {cfg.campaign.year}",
-           cfg.section.website)
+           cfg.section.website, page)
