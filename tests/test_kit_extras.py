@@ -251,6 +251,17 @@ def test_poster_prints_when_and_where(cli, tmp_path):
     assert r.exit_code == 2 and "use A4, A3, Letter, Tabloid" in r.output
 
 
+def test_poster_is_reproducible(cli, tmp_path, monkeypatch):
+    from conftest import ROOT
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
+    built = []
+    for n in range(2):
+        r = cli("poster", "--project", ROOT, "--out", tmp_path / str(n), "--lang", "lb", "--when", "7.12., 14 Auer")
+        assert r.exit_code == 0, r.output
+        built.append((tmp_path / str(n) / "poster-lb.pdf").read_bytes())
+    assert built[0] == built[1]
+
+
 def test_poster_needs_the_campaign_url(cli, tmp_path):
     project = _starter(cli, tmp_path, "no-url")
     _edit(project / "kit.toml", 'url = "https://www.example.org/w4r"', "# no url")
@@ -259,6 +270,18 @@ def test_poster_needs_the_campaign_url(cli, tmp_path):
     assert ("kit.toml:13: [campaign] url: missing; add url = \"https://...\" (the section's campaign page, "
             "which the poster's QR code opens)") in r.stderr.splitlines()
     assert not (project / "dist/poster-en.pdf").exists()
+    _edit(project / "kit.toml", "# no url", 'url = "ftp://example.org/' + "w" * 400 + '"')
+    r = cli("validate", "--project", project)
+    assert "kit.toml:18: [campaign] url: 'ftp://example.org/" in r.stderr
+    _edit(project / "kit.toml", "ftp://", "https://")
+    r = cli("validate", "--project", project)
+    assert r.exit_code == 1 and ("kit.toml:18: [campaign] url: too long to print under its QR code (3 lines of "
+                                 "56 mm at 7 pt); use a shorter address") in r.stderr.splitlines()
+    _edit(project / "kit.toml", "w" * 400, "w" * 1200)
+    r = cli("validate", "--project", project)
+    assert r.exit_code == 1 and re.search(r"^kit.toml:18: \[campaign\] url: the poster's QR code would need "
+                                          r"\d+×\d+ modules, below 0.35 mm each at 36 mm; use a shorter address$",
+                                          r.stderr, re.M)
 
 
 # --------------------------------------------------------------------------- validate

@@ -321,3 +321,24 @@ def _check_qr(kit: Kit, problems: Problems) -> None:
                          f"{module:.3f} mm each at {QR_PRINTED_MM} mm, below the {QR_MIN_MODULE_MM} mm that "
                          "scans reliably; shorten the URL or the [petition] tracking parameters",
                          case.file, case.lines.get("petition_url", 0), "petition_url")
+    _check_campaign_qr(kit, problems)
+
+
+POSTER_QR_MM = 36        # the poster's QR code on A4, its smallest paper (layout/poster.py QR_MM)
+
+
+def _check_campaign_qr(kit: Kit, problems: Problems) -> None:
+    """The poster's code to [campaign] url must scan: modules >= QR_MIN_MODULE_MM on A4."""
+    from . import qr
+    url = kit.config.campaign.url
+    if not url:
+        return
+    line = kit.config.line("campaign", "url")
+    try:
+        size = qr.encode(url).size
+    except ValueError as exc:
+        problems.add(f"too long for a QR code: {exc}", kit.project.config_file, line, "[campaign] url")
+        return
+    if POSTER_QR_MM / size < QR_MIN_MODULE_MM:
+        problems.add(f"the poster's QR code would need {size}×{size} modules, below {QR_MIN_MODULE_MM} mm each "
+                     f"at {POSTER_QR_MM} mm; use a shorter address", kit.project.config_file, line, "[campaign] url")

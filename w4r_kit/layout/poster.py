@@ -27,7 +27,7 @@ from .typescale import BODY, DISPLAY, GREY, LABEL, LEAD, RULE, SUBHEAD
 
 POSTER_PAPERS = {"A4": A4, "A3": A3, "Letter": LETTER, "Tabloid": (11 * inch, 17 * inch)}
 BLOCK_SHARE = 0.5          # the brand block: the top half of the poster
-QR_MM = 36                 # on A4; scaled with the paper
+QR_MM = 36                 # on A4; scaled with the paper (load.POSTER_QR_MM checks the URL for it)
 FILL_IN_LINES = {"when": 1, "where": 2}
 
 
@@ -83,8 +83,11 @@ def draw(doc: Document, ctx: Context, cases: list[Case], when: str | None, where
         draw_qr(c, cfg.campaign.url, qx, g.y(qr_top + qr_size), qr_size, matrix)
         draw_text(c, ctx, w.get("poster_scan"), qx + qr_size, qr_top - quiet - 1 * mm, LABEL.pt * k, bold=True,
                   anchor="right", max_width=qr_size + 20 * mm)
-        draw_url(c, ctx, short_url(cfg.campaign.url), qx + qr_size, qr_top + qr_size + 3 * mm, qr_size + 20 * mm,
-                 anchor="right")
+        try:
+            draw_url(c, ctx, short_url(cfg.campaign.url), qx + qr_size, qr_top + qr_size + 3 * mm,
+                     qr_size + 20 * mm, anchor="right")
+        except Overflow as exc:        # the URL comes from kit.toml here, not from a case
+            raise Overflow("[campaign] url", exc.message) from None
 
         footer_top = g.height - MARGIN_MM * mm
         draw_text(c, ctx, " · ".join(filter(None, (cfg.section.name, cfg.section.website))), x, footer_top,
