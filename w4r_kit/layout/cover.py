@@ -173,6 +173,7 @@ def fill_contents_page(doc: Document, ctx: Context) -> None:
             half = sum(rows) / 2
             starts = [i for i, (level, _, _) in enumerate(entries) if level == 0]
             split = min(starts, key=lambda i: abs(sum(rows[:i]) - half), default=len(entries))
+        lowest = top
         for (left, right), part in zip(columns, (entries[:split], entries[split:])):
             y = top
             for level, title, page in part:
@@ -184,4 +185,7 @@ def fill_contents_page(doc: Document, ctx: Context) -> None:
                                   bold=level == 0, anchor="right")
                 draw_text(c, ctx, title, x, y + size, size, bold=level == 0, max_width=right - x - num_w - 4 * mm)
                 y += size * 1.45
+            lowest = max(lowest, y)
+        if lowest > g.height - 20 * mm:
+            raise Overflow("cases", "the cases do not fit the contents page behind the cover")
     c.endForm()
