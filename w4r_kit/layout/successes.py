@@ -7,6 +7,8 @@ page rather than being dropped.
 """
 from __future__ import annotations
 
+import re
+
 from babel.numbers import format_decimal
 from reportlab.lib.colors import black
 from reportlab.lib.units import mm
@@ -27,6 +29,17 @@ PHOTO_W_MM, PHOTO_H_MM = 22, 27
 BLOCK_GAP_MM = 6
 QUOTE_RULE_PT = 2
 TEXT_SIZE = (9, 12)
+
+
+# Between two people's names a line may break ("Joanah Mamombe and / Cecillia Chimbri");
+# inside one person's name it may not.
+_BETWEEN_PEOPLE = re.compile(r"(,\s+|\s+(?:and|et|a|an|und|y|e|&)\s+)")
+
+
+def unbroken_names(name: str) -> str:
+    """Each person's name glued with no-break spaces, so a line breaks only between people."""
+    parts = _BETWEEN_PEOPLE.split(name)
+    return "".join(part if i % 2 else part.replace(" ", "\u00a0") for i, part in enumerate(parts))
 
 
 def actions_text(ctx: Context, success: Success) -> str:
@@ -77,7 +90,7 @@ class _Block:
         self.text_x = (PHOTO_W_MM + 4) * mm if success.photo else 0
         text_w = width - self.text_x
         size, leading = TEXT_SIZE
-        self.name = paragraph(ctx, success.name.get(lang, ""), "h3", splitLongWords=0)
+        self.name = paragraph(ctx, unbroken_names(success.name.get(lang, "")), "h3", splitLongWords=0)
         self.name_h = self.name.wrap(text_w - YEAR_W_MM * mm, ctx.geometry.height)[1]
         self.outcome = paragraph(ctx, success.outcome.get(lang, ""), "body_left", fontSize=size, leading=leading)
         self.outcome_h = self.outcome.wrap(text_w, ctx.geometry.height)[1]
