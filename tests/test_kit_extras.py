@@ -371,3 +371,15 @@ def test_validate_reports_texts_too_long_for_a_card_and_characters_the_fonts_lac
     r = cli("validate", "--project", project, "--lang", "fr")
     assert ("cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance [fr]: too long for the back of the solidarity "
             "card (30 mm); shorten it") in r.stderr.splitlines()
+
+
+def test_validate_decodes_success_photos(cli, tmp_path):
+    project = _starter(cli, tmp_path, "bad-photo")
+    (project / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    with open(project / "successes.yaml", "a", encoding="utf-8") as fh:
+        fh.write('  photo: broken.jpg\n  photo_credit: "© Someone"\n')
+    r = cli("validate", "--project", project)
+    assert r.exit_code == 1
+    [line] = [ln for ln in r.stderr.splitlines() if ln.startswith("successes.yaml:")]
+    assert line == ("successes.yaml:15: photo: 'broken.jpg' is not a readable JPEG or PNG image; export it again "
+                    "as JPEG or PNG")
