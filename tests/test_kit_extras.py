@@ -54,9 +54,14 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert w["advice"] in page and w["airmail"] in page
     assert page.endswith("www.amnesty.lu 2")                  # the footer, with the page number
     # [postage]: Europe 1.40, the rest of the world 1.75, each with this year's letters
-    europe, world = page.index(w["europe"]), page.index(w["world"])
-    assert europe < page.index("Maryia Kalesnikava") < page.index("Şebnem Korur Fincancı") < world
-    assert world < page.index("Đặng Đình Bạch") and "Manahel al-Otaibi" in page[world:]
+    europe = page.index(w["europe"])
+    world = page.index(w["world"], europe)
+    assert europe < page.index("Maryia Kalesnikava", europe) < page.index("Şebnem Korur Fincancı", europe) < world
+    assert world < page.index("Đặng Đình Bạch", world) and "Manahel al-Otaibi" in page[world:]
+    # the example envelope: a confirmed address, the country in capitals, the stamp's price
+    envelope = page[page.index({"fr": "PAR EXEMPLE", "en": "FOR EXAMPLE", "lb": "ZUM BEISPILL"}[lang]):]
+    assert "PAR AVION" in envelope and w["world"] in envelope
+    assert "Oh Se-hoon Seoul Metropolitan Government 110 Sejong-daero, Jung-gu Seoul 04524 REPUBLIC OF KOREA" in envelope
 
 
 def test_advice_page_says_where_letters_go(example_copy, cli):

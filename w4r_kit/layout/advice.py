@@ -18,7 +18,7 @@ from .document import Document
 from .furniture import footer, titled_band
 from .grid import BAND_MM, FOOTER_MM
 from .overflow import Overflow
-from .text import draw_text, paragraph
+from .text import draw_text, fit_address, paragraph
 from .typescale import BODY, GREY, LABEL, NOTE, RULE, SUBHEAD
 
 WRITE = ("polite", "brief", "politics", "name", "own")
@@ -50,8 +50,12 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
 
         y = _section(c, ctx, w.get("advice_write_title"), [w.get(f"advice_write_{k}") for k in WRITE],
                      left_x, top, col_w, bottom)
-        _section(c, ctx, w.get("advice_safe_title"), [w.get(f"advice_safe_{k}") for k in SAFE],
-                 left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
+        y = _section(c, ctx, w.get("advice_safe_title"), [w.get(f"advice_safe_{k}") for k in SAFE],
+                     left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
+        if cases:        # the example: a case whose address is confirmed, if there is one
+            example = next((k for k in cases if not any(line.startswith("[") for line in k.addressee.address)),
+                           cases[0])
+            _envelope(c, ctx, example, left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
 
         post = [w.get(f"advice_post_{k}") for k in POST]
         y = _section(c, ctx, w.get("advice_post_title"), post, right_x, top, col_w, bottom)
@@ -143,3 +147,42 @@ def _sending(c: Canvas, ctx: Context, x: float, top: float, width: float, bottom
     c.setLineWidth(1.2)
     c.rect(x, g.y(top + h + 2 * pad), width, h + 2 * pad, stroke=1, fill=0)
     p.drawOn(c, x + pad, g.y(top + pad) - h)
+
+
+ENVELOPE_RATIO = 114 / 162          # a C6 envelope
+STAMP_W_MM, STAMP_H_MM = 17, 20
+
+
+def _envelope(c: Canvas, ctx: Context, case: Case, x: float, top: float, width: float, bottom: float) -> None:
+    """An addressed envelope drawn as an example: air mail label, stamp and the country in capitals.
+
+    An illustration of the advice beside it, drawn only where the column has room for it.
+    """
+    g, w, postage = ctx.geometry, ctx.words, ctx.config.postage
+    height = width * ENVELOPE_RATIO
+    if top + LABEL.leading + 2 * mm + height > bottom:
+        return
+    draw_text(c, ctx, w.get("envelope_example").upper(), x, top + LABEL.pt, LABEL.pt, bold=True, color=GREY,
+              max_width=width)
+    top += LABEL.leading + 2 * mm
+    c.setStrokeColor(black)
+    c.setLineWidth(0.8)
+    c.rect(x, g.y(top + height), width, height, stroke=1, fill=0)
+    pad = 4 * mm
+    draw_text(c, ctx, w.get("envelope_airmail").upper(), x + pad, top + pad + LABEL.pt, LABEL.pt, bold=True,
+              max_width=width - STAMP_W_MM * mm - 3 * pad)
+    sx, sy = x + width - pad - STAMP_W_MM * mm, top + pad
+    c.setDash(2, 2)
+    c.rect(sx, g.y(sy + STAMP_H_MM * mm), STAMP_W_MM * mm, STAMP_H_MM * mm, stroke=1, fill=0)
+    c.setDash()
+    country = case.addressee.address[-1] if case.addressee.address else ""
+    zone = postage.zone_for(country) if country else None
+    if zone is not None:
+        draw_text(c, ctx, price(ctx, zone.price), sx + STAMP_W_MM * mm / 2, sy + STAMP_H_MM * mm / 2 + 3,
+                  NOTE.pt, bold=True, anchor="center", max_width=STAMP_W_MM * mm - 2 * mm)
+    lines = [case.addressee.name, *case.addressee.address]
+    room_w = width * 0.6
+    box_top = sy + STAMP_H_MM * mm + 3 * mm
+    p = fit_address(ctx, lines, room_w, top + height - pad - box_top, size=NOTE.pt + 1, min_size=NOTE.pt - 1)
+    if p is not None:
+        p.drawOn(c, x + width - pad - room_w, g.y(box_top) - p.height)
