@@ -4,7 +4,6 @@ their data files."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest

@@ -21,7 +21,7 @@ from .furniture import footer, titled_band
 from .grid import BAND_MM, FOOTER_MM
 from .overflow import Overflow
 from .text import draw_text, paragraph
-from .typescale import CAPTION, GREY, LABEL, RULE, SUBHEAD
+from .typescale import CAPTION, GREY, LABEL, RULE
 
 YEAR_PT = 20
 YEAR_W_MM = 18            # room kept for the year beside the name (four digits at YEAR_PT and a gap)
