@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from conftest import Cli
-from pdfcheck import page_texts, text
+from pdfcheck import outline, page_texts, text
 
 CASE = "cases/sebnem-korur-fincanci.yaml"
 FONT_HINT = "replace it or set [brand] font_regular/font_bold to fonts that have it"
@@ -207,6 +207,15 @@ def _add_language(project: Path, lang: str, *case_files: str) -> None:
     import yaml
     edit(project, "kit.toml", 'languages = ["fr", "en", "lb"]', f'languages = ["fr", "en", "lb", "{lang}"]')
     edit(project, "kit.toml", 'lb = "Bréifmarathon" }', f'lb = "Bréifmarathon", {lang} = "Briefmarathon" }}')
+    # the postage zones and successes.yaml of the starter need their words too
+    edit(project, "kit.toml", 'lb = "Europa" }', f'lb = "Europa", {lang} = "Europa" }}')
+    edit(project, "kit.toml", 'lb = "Rescht vun der Welt" }', f'lb = "Rescht vun der Welt", {lang} = "Rest der Welt" }}')
+    successes = yaml.safe_load((project / "successes.yaml").read_text(encoding="utf-8"))
+    for entry in successes:
+        for value in entry.values():
+            if isinstance(value, dict) and "en" in value:
+                value[lang] = value["en"]
+    (project / "successes.yaml").write_text(yaml.safe_dump(successes, allow_unicode=True), encoding="utf-8")
     for case_file in case_files:
         data = yaml.safe_load((project / case_file).read_text(encoding="utf-8"))
         for mapping in (data, data["addressee"], data["solidarity"]):
@@ -534,7 +543,8 @@ def test_long_story_flows_onto_continuation_pages(cli, kit):
     r = cli("build", "--project", kit, "--lang", "en")
     assert r.exit_code == 0, r.output
     pages = page_texts(kit / "dist/kit-en.pdf")
-    assert "(continued)" in pages[2] or "continued" in pages[2].lower()
+    sheet = next(page for _, title, page in outline(kit / "dist/kit-en.pdf") if title == "Case sheet")
+    assert "(continued)" in pages[sheet + 1] or "continued" in pages[sheet + 1].lower()
     content = " ".join(re.sub("\ufffe\\s*", "", " ".join(pages)).split())      # pdfium marks hyphenation with U+FFFE
     assert content.count("must flow on and never be cut.") == 8 * 12
     assert "Şebnem refuses to be intimidated." in content
@@ -542,11 +552,15 @@ def test_long_story_flows_onto_continuation_pages(cli, kit):
 
 # --------------------------------------------------------------------------- photos
 
+def _case_sheet_page(pdf: Path) -> int:
+    return next(page for _, title, page in outline(pdf) if title == "Case sheet")
+
+
 def _pixel_at_photo_centre(pdf: Path) -> tuple[int, int, int]:
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        image = doc[1].render(scale=2).to_pil().convert("RGB")      # the case sheet
+        image = doc[_case_sheet_page(pdf)].render(scale=2).to_pil().convert("RGB")      # the case sheet
     finally:
         doc.close()
     mm = 72 / 25.4 * 2
@@ -612,7 +626,7 @@ def test_large_photo_is_scaled_down(cli, kit):
     r = cli("build", "--project", kit, "--lang", "en")
     assert r.exit_code == 0, r.output
     from pypdf import PdfReader
-    page = PdfReader(str(kit / "dist/kit-en.pdf")).pages[1]
+    page = PdfReader(str(kit / "dist/kit-en.pdf")).pages[_case_sheet_page(kit / "dist/kit-en.pdf")]
     sizes = [(x["/Width"], x["/Height"]) for x in page["/Resources"]["/XObject"].values()
              if x.get_object()["/Subtype"] == "/Image" for x in [x.get_object()]]
     assert sizes == [(1800, 2400)]

@@ -154,13 +154,15 @@ def test_duplex_starts_every_case_on_a_right_hand_page(print_kits, paper):
     # the model letter and the writing paper are posted: each a right-hand page with a blank back
     assert len(posted) == 2 * len(CASES) and all(page % 2 == 0 for page in posted)
     assert all(page + 1 in blanks for page in posted)
-    # cover | contents; per case: case sheet | blank, letter | blank, writing paper | blank,
-    # signature sheets (| blank when another case follows and the sheets end on a right-hand page)
+    # cover | contents, advice page (| blank: no successes.yaml in this copy); per case: case
+    # sheet | blank, letter | blank, writing paper | blank, signature sheets (| blank), and for
+    # a case with solidarity cards: fronts | backs, the fronts on a right-hand page
     assert "Sommaire" in texts[1] and 1 not in blanks
-    assert blanks == sorted([page + 1 for page in posted] + [page + 1 for page in starts]
-                            + [page - 1 for page in starts[1:] if (page - 1) not in [s + 1 for s in starts]
-                               and not texts[page - 1].strip()])
-    assert len(texts) == 2 + len(CASES) * (6 + SHEETS + SHEETS % 2) - SHEETS % 2
+    cards = [page for level, title, page in outline(path) if level == 1 and title == "Cartes de solidarité"]
+    assert len(cards) == 4 and all(page % 2 == 0 for page in cards)
+    assert all(texts[page + 1].strip() for page in cards)          # the backs, behind the fronts
+    expected = {page + 1 for page in posted + starts} | {page - 1 for page in starts + cards}
+    assert set(blanks) <= expected
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -186,7 +188,8 @@ def test_page_labels_count_the_blank_pages(print_kits):
 
 def test_without_duplex_no_blank_page_is_added(example_kit):
     texts = page_texts(example_kit["fr"])
-    assert len(texts) == 1 + 4 * len(CASES) and all(t.strip() for t in texts)
+    # cover, advice, successes; four pages per case; two pages of cards for 4 cases
+    assert len(texts) == 3 + 4 * len(CASES) + 2 * 4 and all(t.strip() for t in texts)
 
 
 # --------------------------------------------------------------------------- A4 and Letter

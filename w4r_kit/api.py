@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from .assemble import Options, case_pdf, kit_pdf, layout_problems, rendered
-from .errors import KitError, Problem
+from .assemble import Options, case_pdf, kit_pdf, layout_problems, overflow_problem, poster_pdf, rendered
+from .errors import KitError, Problem, describe_characters
 from .load import Kit, load_project
 from .output import Staging, kept_warnings, write_outputs
 from .project import Project
@@ -102,6 +102,34 @@ def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Option
     return replace(options, group=unicodedata.normalize("NFC", options.group).strip())
 
 
+POSTER_PAPERS = ("A4", "A3", "Letter", "Tabloid")
+
+
+def build_poster(project: Project, lang: str, when: str | None = None, where: str | None = None,
+                 paper: str | None = None) -> Result:
+    """poster-<lang>.pdf: the event poster, with `when`/`where` or lines to fill in by hand."""
+    from .layout.overflow import Overflow
+    kit = load_project(project, [lang])
+    cfg = kit.config
+    if not cfg.campaign.url:
+        raise KitError(Problem(project.rel(project.config_file), cfg.line("campaign"), "[campaign] url",
+                               'missing; add url = "https://..." (the section\'s campaign page, which the '
+                               "poster's QR code opens)"), *kit.warnings)
+    problems = [Problem("", 0, f"--{key}", f"the fonts cannot draw {describe_characters(chars)}; replace them")
+                for key, value in (("when", when), ("where", where)) if value and (chars := kit.fonts.missing(value))]
+    if problems:
+        raise KitError(*problems)
+    paper = paper or cfg.print.paper
+    path = project.out / f"poster-{lang}.pdf"
+    try:
+        data = poster_pdf(kit, lang, paper, when, where)
+    except Overflow as exc:
+        problem = (Problem("", 0, exc.field, exc.message) if exc.field in ("--when", "--where")
+                   else overflow_problem(kit, exc, None, lang))
+        raise KitError(problem, *kit.warnings) from None
+    return Result(write_all({path: data}), {path: _count(data)}, kit.warnings)
+
+
 def check(project: Project, langs: list[str] | None = None, allow_incomplete: bool = False,
           paper: str | None = None) -> Kit:
     """Everything `build` checks, including a full lay-out in memory; writes nothing.
@@ -112,6 +140,13 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
     options = Options(paper=paper)
     problems = [p for lang in kit.languages
                 for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
+    if kit.config.campaign.url:
+        from .layout.overflow import Overflow
+        for lang in langs or kit.config.campaign.languages:
+            try:
+                poster_pdf(kit, lang, paper or kit.config.print.paper)
+            except Overflow as exc:
+                problems.append(overflow_problem(kit, exc, None, lang))
     if problems:
         raise KitError(*problems, *kit.warnings)
     return kit

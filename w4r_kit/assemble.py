@@ -14,10 +14,11 @@ from typing import Callable, Sequence
 
 from . import qr
 from .errors import KitError, Problem
-from .layout import case_sheet, cover, letter, letterhead, scan_marks, signature_sheet
+from .layout import (advice, case_sheet, cover, letter, letterhead, poster, scan_marks, signature_sheet,
+                     solidarity_cards, successes)
 from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
-from .load import Kit, Source, case_line, case_sources, config_sources
+from .load import Kit, Source, case_line, case_sources, config_sources, success_sources
 from .model import Case
 from .tracking import SheetIds, slug, tracked_url, tracker
 
@@ -68,13 +69,48 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     if kit.config.print.duplex:        # the cover's back: the contents, not a blank page
         doc.outline(ctx.words.get("contents_title"))
         cover.contents_page(doc, ctx)
+    for outline_key, draw in _front_matter(kit, ctx, cases):
+        doc.outline(ctx.words.get(outline_key))
+        draw(doc)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
-        _case(doc, kit, ctx, case, options, group, ids, master=True)
+        _case(doc, kit, ctx, case, options, group, ids, master=True, cards=True)
     cover.contents(doc, ctx, cases)
     if kit.config.print.duplex:
         cover.fill_contents_page(doc, ctx)
+    return doc.finish()
+
+
+def _front_matter(kit: Kit, ctx: Context, cases: list[Case]) -> list[tuple[str, Callable[[Document], None]]]:
+    """The pages between the cover and the first case (SPEC §13), in print order.
+
+    The advice page follows the cover (in duplex, the contents on the cover's back): in
+    duplex the advice opens the second sheet and the successes page is its back, so the
+    first case still starts on a right-hand page without a blank.
+    """
+    pages: list[tuple[str, Callable[[Document], None]]] = [
+        ("outline_advice", lambda doc: advice.draw(doc, ctx, cases))]
+    found = [s for s in kit.successes if ctx.lang in s.outcome]
+    if found:
+        pages.append(("outline_successes", lambda doc: successes.draw(doc, ctx, found)))
+    return pages
+
+
+def has_cards(case: Case) -> bool:
+    """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
+    return bool(case.solidarity and case.solidarity.cards and case.solidarity.address)
+
+
+def poster_pdf(kit: Kit, lang: str, paper: str, when: str | None = None, where: str | None = None) -> bytes:
+    """The event poster of one language on `paper` (A4, A3, Letter, Tabloid). Raises Overflow."""
+    cfg = kit.config
+    geometry = poster.PosterGeometry(paper, cfg.print.bleed_mm * 72 / 25.4)
+    ctx = Context(cfg, kit.words[lang], kit.fonts, geometry, lang)
+    title = f"{ctx.words.get('outline_poster')} — {cfg.campaign.title.get(lang, '')} {cfg.campaign.year}"
+    doc = Document(ctx, metadata(kit, ctx, title))
+    doc.outline(ctx.words.get("outline_poster"))
+    poster.draw(doc, ctx, kit.cases_for(lang), when, where)
     return doc.finish()
 
 
@@ -93,15 +129,16 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | 
 
 # In duplex these start on a right-hand page. The model letter and the writing paper
 # are posted to the official, so each gets a sheet of its own (blank back), never the
-# case sheet, the letter or a signature sheet behind it (SPEC §14).
-RIGHT_HAND = ("outline_letter", "outline_letterhead", "outline_signatures")
+# case sheet, the letter or a signature sheet behind it (SPEC §14). The solidarity
+# cards' fronts start a sheet, so their backs are printed behind them.
+RIGHT_HAND = ("outline_letter", "outline_letterhead", "outline_signatures", "outline_cards")
 
 
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
-          ids: SheetIds, master: bool = False) -> None:
+          ids: SheetIds, master: bool = False, cards: bool = False) -> None:
     _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
-    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids, master):
+    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids, master, cards):
         if outline_key in RIGHT_HAND:
             _right_hand_page(doc, kit)
         doc.outline(ctx.words.get(outline_key), 1)
@@ -115,11 +152,12 @@ def _right_hand_page(doc: Document, kit: Kit) -> None:
 
 
 def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None,
-               master: bool = False) -> list[tuple[str, Callable[[Document], None]]]:
+               master: bool = False, cards: bool = False) -> list[tuple[str, Callable[[Document], None]]]:
     """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it.
 
     `master`: the kit's sheet, photocopied by whoever prints the kit; its machine code
     names the case and language only (returns of masters count per case, no group).
+    `cards`: the solidarity cards too (the kit has them; a group's case pack does not).
     """
     lang = ctx.lang
     url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=slug(group), sheet="case")
@@ -136,6 +174,8 @@ def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str,
     ]
     if options.sheets > 0:
         steps.append(("outline_signatures", signatures))
+    if cards and has_cards(case):
+        steps.append(("outline_cards", lambda doc: solidarity_cards.draw(doc, ctx, case)))
     return steps
 
 
@@ -195,9 +235,11 @@ def layout_problems(kit: Kit, lang: str, cases: list[Case], options: Options) ->
             found.append(overflow_problem(kit, exc, case, lang))
 
     attempt(lambda doc: cover.draw(doc, ctx, cases), None)
+    for _, draw in _front_matter(kit, ctx, cases):
+        attempt(draw, None)
     group = options.group or ctx.words.get("default_group")
     for case in cases:
-        for _, draw in _artefacts(kit, ctx, case, options, group):
+        for _, draw in _artefacts(kit, ctx, case, options, group, cards=True):
             attempt(draw, case)
     # A long title can overflow the cover and a footer: one problem, reported once.
     first = {(p.file, p.line, p.field): p for p in reversed(found)}
@@ -216,7 +258,7 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 
 
 # Fields printed the same in every language: reported once, without a language.
-_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url", "name"}
+_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url", "name", "[campaign] url"}
 
 
 def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str, extra: Sequence[Source] = ()
@@ -261,6 +303,8 @@ def _source_of(kit: Kit, text: str, case: Case | None, lang: str, extra: Sequenc
     folded = text.casefold()
     cases = [case] if case else kit.cases_for(lang)      # the cover lists every case
     candidates = [s for c in cases for s in case_sources(c, lang)] + config_sources(kit, lang) + list(extra)
+    if case is None:
+        candidates += success_sources(kit, lang)
     matches = [s for s in candidates if s.text.strip() and _pieces_in(s.text, folded)]
     return max(matches, key=lambda s: len(s.text), default=None)
 

@@ -17,7 +17,7 @@ CASE_KEYS = ("id", "name", "subject", "pronouns", *TRANSLATED, "photo", "photo_c
              "petition_url")
 REQUIRED = ("id", "name", *TRANSLATED, "addressee", "petition_url")
 ADDRESSEE_KEYS = ("name", "title", "address", "salutation", "email")
-SOLIDARITY_KEYS = ("address", "note")
+SOLIDARITY_KEYS = ("address", "note", "guidance", "cards", "message")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -197,8 +197,16 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
             r.error(data, "solidarity", "solidarity", "must be a mapping with address and note")
         else:
             r.check_keys(raw, SOLIDARITY_KEYS, "solidarity.")
+            cards = raw.get("cards", True)
+            if not isinstance(cards, bool):
+                r.error(raw, "cards", "solidarity.cards", "must be true or false (false: the person accepts "
+                        "no cards, so none are printed)")
+                cards = True
             solidarity = Solidarity(address=r.lines(raw, "address", "solidarity.address"),
-                                    note=r.translations(raw, "note", "solidarity.note", required=False))
+                                    note=r.translations(raw, "note", "solidarity.note", required=False),
+                                    guidance=r.translations(raw, "guidance", "solidarity.guidance", required=False),
+                                    cards=cards,
+                                    message=r.translations(raw, "message", "solidarity.message", required=False))
 
     url = r.text(data, "petition_url", "petition_url")
     if url:
@@ -266,4 +274,6 @@ def missing_fields(case: Case, lang: str) -> list[str]:
     missing += [f"addressee.{key}" for key in ("title", "salutation") if lang not in getattr(case.addressee, key)]
     if case.solidarity and case.solidarity.note and lang not in case.solidarity.note:
         missing.append("solidarity.note")
+    if case.solidarity and case.solidarity.guidance and lang not in case.solidarity.guidance:
+        missing.append("solidarity.guidance")
     return missing

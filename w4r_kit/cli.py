@@ -238,6 +238,33 @@ class _progress:
 
 @app.command()
 @handle_errors
+def poster(
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the poster.")],
+    when: Annotated[Optional[str], typer.Option("--when", help="Date and time of the event, printed as "
+                                                "given (default: a line to fill in by hand).")] = None,
+    where: Annotated[Optional[str], typer.Option("--where", help="Place of the event (default: lines to "
+                                                 "fill in by hand).")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="A4, A3, Letter or Tabloid (default: "
+                                                 "kit.toml [print] paper).")] = None,
+    project: ProjectOpt = Path("."),
+    out: OutOpt = None,
+) -> None:
+    """Write poster-LANG.pdf: an event poster with a QR code to [campaign] url.
+
+    Example: w4r-kit poster --lang fr --when "Samedi 7 décembre, 14 h" --where "Bibliothèque, Esch" --paper A3
+    """
+    from .api import POSTER_PAPERS, build_poster
+    chosen = None
+    if paper is not None:
+        chosen = next((p for p in POSTER_PAPERS if p.lower() == paper.lower()), None)
+        if chosen is None:
+            raise typer.BadParameter(f"'{paper}' is not a poster paper size; use {', '.join(POSTER_PAPERS)}",
+                                     param_hint="--paper")
+    _summary(build_poster(_project(project, out), lang, when, where, chosen))
+
+
+@app.command()
+@handle_errors
 def validate(
     project: ProjectOpt = None,
     lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG",

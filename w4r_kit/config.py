@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems, closest, did_you_mean
-from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
-                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig,
-                    SectionConfig, SignatureConfig)
+from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SEND_WAYS, SIGNATURE_COLUMNS, BrandConfig,
+                    CampaignConfig, KitConfig, PetitionConfig, PostageConfig, PostageZone, PrintConfig,
+                    RegistryConfig, SectionConfig, SignatureConfig, country_key)
 from .project import Project, inside
 from .yamlload import not_utf8
 
@@ -24,14 +24,19 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "section": {"name": True, "short": True, "address": False, "email": False,
                 "website": False, "logo": False},
     "campaign": {"year": True, "title": True, "languages": True, "return_by": False,
-                 "return_address": False},
+                 "return_address": False, "url": False},
     "print": {"paper": False, "bleed_mm": False, "duplex": False},
     "brand": {"primary": False, "text": False, "font_regular": False, "font_bold": False},
     "petition": {"tracking": False},
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
     "registry": {"url": False},
+    # kit extras: the advice page's postage table and where letters go
+    "postage": {"currency": False, "zones": False, "send": False, "send_by": False, "send_to": False,
+                "suspended": False},
 }
+ZONE_KEYS = ("name", "price", "countries")
+MAX_PRICE = 1000
 REQUIRED_TABLES = ("section", "campaign")
 TRACKING_FIELDS = ("section", "year", "case", "lang", "group", "sheet", "sheet_id")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -249,8 +254,14 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         return_by = return_by.date()
     if return_by and return_by < (today or dt.date.today()):
         c.warn("return_by", f"{return_by.isoformat()} is in the past; sheets would ask for a date already gone")
+    campaign_url = c.text("url")
+    if campaign_url:
+        why = web_address_problem(campaign_url)
+        if why:
+            c.error("url", why)
+            campaign_url = ""
     campaign = CampaignConfig(year=year, title=title, languages=languages, return_by=return_by,
-                              return_address=c.lines_list("return_address"))
+                              return_address=c.lines_list("return_address"), url=campaign_url)
 
     p = reader("print")
     paper = p.get("paper", str, "A4", '"A4" or "Letter"')
@@ -327,5 +338,111 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         r.error("url", f"'{registry.url}' is not a database URL; use sqlite:///registry.sqlite or "
                 "postgresql://user:password@host/dbname")
 
+    postage = _postage(reader("postage"), text, languages, today)
+
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, registry=registry, lines=lines)
+                     petition=petition, signatures=signatures, registry=registry, postage=postage,
+                     lines=lines)
+
+
+# --------------------------------------------------------------------------- kit extras
+
+def web_address_problem(url: str) -> str:
+    """Why `url` cannot be printed as a link (QR code), or ""."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'{url}' is not a web address; it must start with https:// (or http://)"
+    if any(ch.isspace() for ch in url):
+        return "contains a space; encode it as %20"
+    return ""
+
+
+def _zone_lines(text: str, start: int) -> list[int]:
+    """The line of each inline table of `zones = [ {...}, {...} ]`, which starts on line `start`."""
+    out, depth = [], 0
+    for n, raw in enumerate(text.splitlines()[start - 1:], start):
+        code = raw.split("#", 1)[0]
+        for ch in code:
+            if ch == "{":
+                if depth == 0:
+                    out.append(n)
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+        if n > start and "]" in code and depth == 0 and code.rstrip().endswith("]"):
+            break
+    return out
+
+
+def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date | None) -> PostageConfig:
+    """[postage]: currency, zones (name per language, price, countries), and where letters go."""
+    from babel.numbers import is_currency
+    currency = r.text("currency", "EUR").upper()
+    if not is_currency(currency):
+        r.error("currency", f"'{currency}' is not a currency code; use an ISO 4217 code such as \"EUR\" or \"CHF\"")
+        currency = "EUR"
+    send = r.get("send", str, "direct", '"direct" or "section"')
+    if send not in SEND_WAYS:
+        r.error("send", f"'{send}' is not a way to send letters; use \"direct\" (writers post them) or "
+                "\"section\" (the section collects and posts them)")
+        send = "direct"
+    send_by = r.get("send_by", dt.date, None, "a date without quotes, e.g. 2026-12-20")
+    if isinstance(send_by, dt.datetime):
+        send_by = send_by.date()
+    if send_by and send_by < (today or dt.date.today()):
+        r.warn("send_by", f"{send_by.isoformat()} is in the past; the advice page would ask for a date already gone")
+    zones_raw = r.get("zones", list, [], '[{name = {fr = "...", en = "..."}, price = 1.40, countries = ["..."]}, ...]')
+    lines = _zone_lines(text, r.line("zones")) if "zones" in r.data else []
+    zones: list[PostageZone] = []
+    seen: dict[str, int] = {}
+    catch_all = 0
+    for i, raw in enumerate(zones_raw):
+        line = lines[i] if i < len(lines) else r.line("zones")
+        field = f"[postage] zones[{i + 1}]"
+
+        def error(message: str, key: str = "") -> None:
+            r.p.add(message, r.file, line, f"{field}.{key}" if key else field)
+
+        if not isinstance(raw, dict):
+            error(f"must be a table such as {{name = \"Europe\", price = 1.40}}, not {_describe(raw)}")
+            continue
+        for key in raw:
+            if key not in ZONE_KEYS:
+                error(f"unknown key '{key}'{did_you_mean(key, ZONE_KEYS)}; a zone has name, price and countries", key)
+        name = raw.get("name")
+        names: dict[str, str] = {}
+        if isinstance(name, str) and name.strip():
+            names = {lang: name.strip() for lang in languages}
+        elif isinstance(name, dict):
+            names = {lang: t.strip() for lang, t in name.items() if isinstance(t, str) and t.strip()}
+            for lang in languages:
+                if lang not in names:
+                    error(f"no name for '{lang}'; add {lang} = \"...\"", "name")
+        else:
+            error('missing; add name = {fr = "...", en = "...", lb = "..."}', "name")
+        price = raw.get("price")
+        if isinstance(price, bool) or not isinstance(price, (int, float)):
+            error("missing; add price = 1.40 (a number, without the currency)" if price is None else
+                  f"must be a number such as 1.40, not {_describe(price)}", "price")
+            price = None
+        elif not 0 <= price <= MAX_PRICE:
+            error(f"{price} is not a plausible price for a letter", "price")
+            price = None
+        countries = raw.get("countries", [])
+        if not isinstance(countries, list) or not all(isinstance(c, str) and c.strip() for c in countries):
+            error('must be a list of countries as written on envelopes, e.g. ["BELARUS", "TÜRKİYE"]', "countries")
+            countries = []
+        if not countries:
+            catch_all += 1
+            if catch_all == 2:
+                error("a second zone without countries; only one zone can be the rest of the world", "countries")
+        for country in countries:
+            key = country_key(country)
+            if key in seen:
+                error(f"'{country.strip()}' is already in zone {seen[key]}; a country belongs to one zone", "countries")
+            seen.setdefault(key, i + 1)
+        if price is not None and names:
+            zones.append(PostageZone(names, float(price), tuple(c.strip() for c in countries), line))
+    return PostageConfig(currency=currency, zones=tuple(zones), send=send, send_by=send_by,
+                         send_to=r.lines_list("send_to"), suspended=r.lines_list("suspended"))

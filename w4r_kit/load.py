@@ -16,7 +16,7 @@ from .cases import TRANSLATED, load_cases, missing_fields
 from .config import load_config
 from .errors import Problem, Problems, describe_characters, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
-from .model import Case, KitConfig
+from .model import Case, KitConfig, Success
 from .project import Project
 from .strings import Words, load_words
 from .templates import Letter, check_letter_template, environment, render_letter
@@ -36,6 +36,8 @@ class Kit:
     letters: dict[tuple[str, str], Letter] = field(default_factory=dict)
     """(case id, lang) -> the rendered letter body."""
     warnings: list[Problem] = field(default_factory=list)
+    successes: list[Success] = field(default_factory=list)
+    """successes.yaml, newest first (kit extras: the successes page)."""
     incomplete: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """lang -> case id -> missing fields."""
     languages: list[str] = field(default_factory=list)
@@ -88,11 +90,15 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             langs.remove(lang)
     words = {lang: w for lang in langs if (w := load_words(project, lang, problems))}
     fonts = _fonts(project, config, problems)
-    _check_images(project, config, cases, problems)
+    from .successes import load_successes
+    successes = load_successes(project, problems, langs)
+    _check_images(project, config, cases, problems, successes)
+    if config is not None:
+        _check_postage(project, config, cases, problems)
     if config is None or fonts is None:
         problems.raise_if_errors()       # nothing below can run without them
 
-    kit = Kit(project, config, cases, words, fonts, languages=langs)
+    kit = Kit(project, config, cases, words, fonts, successes=successes, languages=langs)
     env = environment(project)
     for lang in langs:           # checked even when no case of `lang` is complete yet
         check_letter_template(env, project, lang, problems)
@@ -156,10 +162,13 @@ def _first_line(exc: BaseException) -> str:
     return text[-1] if text else type(exc).__name__
 
 
-def _check_images(project: Project, config: KitConfig | None, cases: list[Case], problems: Problems) -> None:
+def _check_images(project: Project, config: KitConfig | None, cases: list[Case], problems: Problems,
+                  successes: list[Success] = ()) -> None:
     """Decode every photo and logo now, with the loader drawing uses (no surprise mid-build)."""
     from .images import ImageProblem, embeddable
+    from .successes import successes_file
     images = [(c.photo, c.file, c.lines.get("photo", 0), "photo", False) for c in cases]
+    images += [(s.photo, successes_file(project), s.lines.get("photo", s.line), "photo", False) for s in successes]
     if config is not None:
         images.append((config.section.logo, project.config_file, config.line("section", "logo"),
                        "[section] logo", True))
@@ -172,6 +181,19 @@ def _check_images(project: Project, config: KitConfig | None, cases: list[Case],
             problems.add(str(exc), file, line, name)
         except OSError as exc:
             problems.add(f"'{path.name}' cannot be read: {exc.strerror}", file, line, name)
+
+
+def _check_postage(project: Project, config: KitConfig, cases: list[Case], problems: Problems) -> None:
+    """With postage zones, every case's destination (the envelope's last line) has its stamp price."""
+    if not config.postage.zones:
+        return
+    for case in cases:
+        country = case.addressee.address[-1] if case.addressee.address else ""
+        if country and config.postage.zone_for(country) is None:
+            problems.add(f"'{country}' is in no [postage] zone, so the advice page has no stamp price for it; "
+                         "add it to a zone's countries in kit.toml, or add a zone without countries "
+                         "(the rest of the world)", case.file, case_line(case, "addressee.address"),
+                         "addressee.address")
 
 
 # --------------------------------------------------------------------------- where texts come from
@@ -188,6 +210,11 @@ def config_sources(kit: Kit, lang: str) -> list[Source]:
     out += [Source(file, cfg.line("section", "address"), "[section] address", line) for line in cfg.section.address]
     out += [Source(file, cfg.line("campaign", "return_address"), "[campaign] return_address", line)
             for line in cfg.campaign.return_address]
+    out += [Source(file, cfg.line("postage", "send_to"), "[postage] send_to", line) for line in cfg.postage.send_to]
+    out += [Source(file, cfg.line("postage", "suspended"), "[postage] suspended", line) for line in cfg.postage.suspended]
+    out += [Source(file, z.line, f"[postage] zones[{i}].name", z.name.get(lang, ""), lang)
+            for i, z in enumerate(cfg.postage.zones, 1)]
+    out += [Source(file, cfg.line("campaign", "url"), "[campaign] url", cfg.campaign.url)]
     words = kit.words.get(lang)
     if words:
         out += [Source(*words.where.get(key, ("", 0)), key, text, lang) for key, text in words.texts.items()]
@@ -218,6 +245,24 @@ def case_sources(case: Case, lang: str) -> list[Source]:
     if case.solidarity:
         out += [source("solidarity.address", line) for line in case.solidarity.address]
         out.append(source("solidarity.note", case.solidarity.note.get(lang, ""), True))
+        out.append(source("solidarity.guidance", case.solidarity.guidance.get(lang, ""), True))
+        out += [Source(case.file, case_line(case, f"solidarity.message.{code}"), f"solidarity.message.{code}", text)
+                for code, text in case.solidarity.message.items()]
+    return out
+
+
+def success_sources(kit: Kit, lang: str) -> list[Source]:
+    """Every text of successes.yaml that the successes page of `lang` prints."""
+    from .successes import successes_file
+    file, out = successes_file(kit.project), []
+    for s in kit.successes:
+        for key in ("name", "country", "outcome", "quote"):
+            text = getattr(s, key).get(lang, "")
+            if text:
+                line = s.lines.get(key, s.line)
+                out.append(Source(file, line, key, text, lang))
+        if s.photo_credit:
+            out.append(Source(file, s.lines.get("photo_credit", s.line), "photo_credit", s.photo_credit))
     return out
 
 
@@ -239,6 +284,8 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
     for lang in langs:
         config_texts = config_sources(kit, lang)
         for source in config_texts:
+            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
+        for source in success_sources(kit, lang):
             note(source.file, source.line, source.label, kit.fonts.missing(source.text))
         for case in kit.cases_for(lang):
             sources = case_sources(case, lang)
@@ -297,3 +344,24 @@ def _check_qr(kit: Kit, problems: Problems) -> None:
                          f"{module:.3f} mm each at {QR_PRINTED_MM} mm, below the {QR_MIN_MODULE_MM} mm that "
                          "scans reliably; shorten the URL or the [petition] tracking parameters",
                          case.file, case.lines.get("petition_url", 0), "petition_url")
+    _check_campaign_qr(kit, problems)
+
+
+POSTER_QR_MM = 36        # the poster's QR code on A4, its smallest paper (layout/poster.py QR_MM)
+
+
+def _check_campaign_qr(kit: Kit, problems: Problems) -> None:
+    """The poster's code to [campaign] url must scan: modules >= QR_MIN_MODULE_MM on A4."""
+    from . import qr
+    url = kit.config.campaign.url
+    if not url:
+        return
+    line = kit.config.line("campaign", "url")
+    try:
+        size = qr.encode(url).size
+    except ValueError as exc:
+        problems.add(f"too long for a QR code: {exc}", kit.project.config_file, line, "[campaign] url")
+        return
+    if POSTER_QR_MM / size < QR_MIN_MODULE_MM:
+        problems.add(f"the poster's QR code would need {size}×{size} modules, below {QR_MIN_MODULE_MM} mm each "
+                     f"at {POSTER_QR_MM} mm; use a shorter address", kit.project.config_file, line, "[campaign] url")

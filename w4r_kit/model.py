@@ -41,6 +41,8 @@ class CampaignConfig:
     languages: tuple[str, ...]
     return_by: dt.date | None = None
     return_address: tuple[str, ...] = ()
+    url: str = ""
+    """The section's campaign page: the event poster's QR code opens it."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,51 @@ class SignatureConfig:
         return self.consent and audience == "adult"
 
 
+# --- kit extras: postage (the advice page) -------------------------------------------
+SEND_WAYS = ("direct", "section")
+
+
+def country_key(name: str) -> str:
+    """A country name compared without case or accents: TÜRKİYE, Türkiye and TURKIYE are one."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", name.strip())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@dataclass(frozen=True)
+class PostageZone:
+    """One postage zone: its name per language, the price of a standard letter, and the
+    destination countries as written on the envelope's last line (none: every other one)."""
+
+    name: Text
+    price: float
+    countries: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PostageConfig:
+    currency: str = "EUR"
+    """ISO 4217 code; prices are written by Babel the way each language writes money."""
+    zones: tuple[PostageZone, ...] = ()
+    send: str = "direct"
+    """direct: writers post their letters themselves; section: the section collects and posts them."""
+    send_by: dt.date | None = None
+    """With send = "section": when letters must reach the section (default: [campaign] return_by)."""
+    send_to: tuple[str, ...] = ()
+    """With send = "section": where (default: the return address)."""
+    suspended: tuple[str, ...] = ()
+    """Countries mail cannot be sent to at the moment: e-mail or the embassy instead."""
+
+    def zone_for(self, country: str) -> PostageZone | None:
+        """The zone of a destination country (the envelope's last line), else the catch-all zone."""
+        key = country_key(country)
+        for zone in self.zones:
+            if any(country_key(c) == key for c in zone.countries):
+                return zone
+        return next((z for z in self.zones if not z.countries), None)
+
+
 @dataclass(frozen=True)
 class RegistryConfig:
     url: str = ""
@@ -108,6 +155,7 @@ class KitConfig:
     brand: BrandConfig = BrandConfig()
     petition: PetitionConfig = PetitionConfig()
     signatures: SignatureConfig = SignatureConfig()
+    postage: PostageConfig = PostageConfig()
     registry: RegistryConfig = RegistryConfig()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """'table' and 'table.key' -> line in kit.toml, for messages."""
@@ -118,6 +166,14 @@ class KitConfig:
     @property
     def return_address(self) -> tuple[str, ...]:
         return self.campaign.return_address or (self.section.name, *self.section.address)
+
+    @property
+    def send_by(self) -> dt.date | None:
+        return self.postage.send_by or self.campaign.return_by
+
+    @property
+    def send_to(self) -> tuple[str, ...]:
+        return self.postage.send_to or self.return_address
 
 
 @dataclass(frozen=True)
@@ -133,6 +189,12 @@ class Addressee:
 class Solidarity:
     address: tuple[str, ...]
     note: Text = field(default_factory=dict)
+    guidance: Text = field(default_factory=dict)
+    """The rules for cards, per kit language ("no religious images", "first name only")."""
+    cards: bool = True
+    """False: the person accepts no cards, so the kit prints none."""
+    message: Text = field(default_factory=dict)
+    """The solidarity line on the card fronts, in the languages the person reads (any codes)."""
 
 
 @dataclass(frozen=True)
@@ -190,3 +252,27 @@ class Group:
     line: int = 0
     file: Path | None = None
     """The groups CSV it came from, for messages."""
+
+
+# --- kit extras: the successes page ---------------------------------------------------
+ACTIONS_QUALIFIERS = ("exact", "more_than", "about", "nearly")
+
+
+@dataclass(frozen=True)
+class Success:
+    """One example of a successful action (successes.yaml), printed on the successes page."""
+
+    year: int
+    name: Text
+    country: Text
+    outcome: Text
+    """What happened, per language."""
+    actions: int | None = None
+    """How many actions (letters, messages, signatures) were taken, if known."""
+    actions_qualifier: str = "exact"
+    """exact, more_than, about or nearly: how the number is to be read."""
+    quote: Text = field(default_factory=dict)
+    photo: Path | None = None
+    photo_credit: str = ""
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)

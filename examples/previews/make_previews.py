@@ -1,4 +1,6 @@
-"""Render the README's preview images: the first page of each artefact, per language.
+"""Render the README's preview images: the first page of each artefact, per language,
+the advice and successes pages, a sheet of solidarity cards (front and back) and the
+event poster.
 
 usage: python examples/previews/make_previews.py   (from the repository root)
 """
@@ -25,16 +27,28 @@ def main() -> None:
             path = Path(out) / f"kit-{lang}.pdf"
             reader = PdfReader(str(path))
             top = [item for item in reader.outline if not isinstance(item, list)]
-            children = reader.outline[2] if isinstance(reader.outline[2], list) else []
-            pages = {"cover": reader.get_destination_page_number(top[0])}
+            children = next(item for item in reader.outline if isinstance(item, list))    # the first case's
+            pages = {"cover": reader.get_destination_page_number(top[0]),
+                     "advice": reader.get_destination_page_number(top[1]),
+                     "successes": reader.get_destination_page_number(top[2])}
             for name, item in zip(("case-sheet", "letter", "letterhead", "signature-sheet"), children):
                 pages[name] = reader.get_destination_page_number(item)
-            pdf = pdfium.PdfDocument(str(path))
-            for name, index in pages.items():
-                page = pdf[index]
-                image = page.render(scale=WIDTH_PX / page.get_width()).to_pil()
-                image.convert("P", palette=1, colors=64).save(HERE / f"{name}-{lang}.png", optimize=True)
-            pdf.close()
+            cases_with_cards = [item for item in reader.outline if isinstance(item, list) and len(item) > 4]
+            cards = reader.get_destination_page_number(cases_with_cards[0][4])
+            pages["cards-front"], pages["cards-back"] = cards, cards + 1
+            _render(path, pages, lang)
+            subprocess.run([sys.executable, "-m", "w4r_kit", "poster", "--project", str(ROOT), "--out", out,
+                            "--lang", lang], check=True)
+            _render(Path(out) / f"poster-{lang}.pdf", {"poster": 0}, lang)
+
+
+def _render(path: Path, pages: dict[str, int], lang: str) -> None:
+    pdf = pdfium.PdfDocument(str(path))
+    for name, index in pages.items():
+        page = pdf[index]
+        image = page.render(scale=WIDTH_PX / page.get_width()).to_pil()
+        image.convert("P", palette=1, colors=64).save(HERE / f"{name}-{lang}.png", optimize=True)
+    pdf.close()
 
 
 if __name__ == "__main__":
