@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems, did_you_mean
-from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
-                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, SectionConfig,
-                    SignatureConfig)
+from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, PRIZE_SCOPES, SIGNATURE_COLUMNS, BrandConfig,
+                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, ResultsConfig,
+                    SectionConfig, SignatureConfig)
 from .project import Project, inside
 
 # table -> allowed keys; `True` marks a required key.
@@ -29,6 +29,9 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "petition": {"tracking": False},
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
+    # [results]: returns and results (SPEC §12)
+    "results": {"signatures": False, "letters": False, "online": False, "per_member": False,
+                "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False},
 }
 REQUIRED_TABLES = ("section", "campaign")
 TRACKING_FIELDS = ("section", "year", "case", "lang", "group", "sheet", "sheet_id")
@@ -277,5 +280,39 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                                  consent=g.get("consent", bool, True, "true or false"),
                                  privacy_notice=g.translations("privacy_notice", languages))
 
+    results = _results(reader("results"), languages)
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, lines=lines)
+                     petition=petition, signatures=signatures, results=results, lines=lines)
+
+
+MAX_WEIGHT = 1000
+
+
+def _results(r: _Reader, languages: tuple[str, ...]) -> ResultsConfig:
+    """[results]: the weights of the total and the prize rule (SPEC §12)."""
+    default = ResultsConfig()
+    weights = {}
+    for key in ("signatures", "letters", "online"):
+        value = r.get(key, (int, float), getattr(default, key), "a number of points, e.g. 1")
+        if not 0 <= value <= MAX_WEIGHT:
+            r.error(key, f"{value} is out of range; use 0 (not counted) up to {MAX_WEIGHT} points")
+            value = getattr(default, key)
+        weights[key] = float(value)
+    top = r.get("prize_top", int, default.prize_top, "a whole number of winners, e.g. 3")
+    if top < 0:
+        r.error("prize_top", f"{top} winners? use 0 (no prize) or more")
+        top = default.prize_top
+    scope = r.get("prize_scope", str, default.prize_scope, '"all", "audience" or "lang"')
+    if scope not in PRIZE_SCOPES:
+        r.error("prize_scope", f"'{scope}' is not a prize scope; use one of {', '.join(PRIZE_SCOPES)}"
+                + did_you_mean(scope, PRIZE_SCOPES))
+        scope = default.prize_scope
+    minimum = r.get("prize_min", (int, float), default.prize_min, "a total, e.g. 1")
+    if minimum < 0:
+        r.error("prize_min", f"{minimum} is negative; use 0 or more")
+        minimum = default.prize_min
+    if weights and not any(weights.values()):
+        r.error("signatures", "signatures, letters and online are all 0: nothing would count; give one of them points")
+    return ResultsConfig(**weights, per_member=r.get("per_member", bool, False, "true or false"),
+                         prize_top=top, prize_scope=scope, prize_min=float(minimum),
+                         prize=r.translations("prize", languages) if "prize" in r.data else {})
