@@ -116,4 +116,4 @@ def test_characters_the_fonts_cannot_draw_in_a_group(cli, kit):
 
 def test_group_name_too_long_for_its_line(cli, kit):
     assert fails(cli, kit, "id,name,lang,sheets\na," + "Lycée technique " * 30 + ",fr,2\n") == [
-        "groups.csv:2: name: too long for its line even at 4.5 pt; shorten it"]
+        "groups.csv:2: name: too long for its line even at 6.5 pt; shorten it"]

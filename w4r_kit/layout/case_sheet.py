@@ -12,6 +12,7 @@ from reportlab.platypus import Frame, Spacer
 
 from ..model import Case
 from ..tracking import short_url
+from .furniture import draw_url
 from .common import (GREY, LIGHT, Context, Document, band, campaign_mark, fit_address,
                      draw_qr, draw_text, fit_paragraph, footer, image_reader,
                      paragraph, string_width)
@@ -162,8 +163,8 @@ def _bottom_zone(c, ctx: Context, case: Case, url: str) -> float:
               color=GREY, anchor="right")
     qr_top = row_top + 12 + 2.5 * mm          # below the label, clear of the quiet zone
     draw_qr(c, url, qx, g.y(qr_top + QR_MM * mm), QR_MM * mm)
-    draw_text(c, ctx, short_url(case.petition_url), g.width - g.margin, qr_top + QR_MM * mm + 3 * mm + 7, 7,
-              color=GREY, anchor="right", max_width=(QR_MM + 20) * mm)
+    draw_url(c, ctx, short_url(case.petition_url), g.width - g.margin, qr_top + QR_MM * mm + 2.5 * mm,
+             (QR_MM + 20) * mm, anchor="right")
     return box_top
 
 
