@@ -15,16 +15,19 @@ from reportlab.lib.colors import Color, black, white
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .common import Context, typeset
+from ..numbers import number
+from .context import Context
+from .text import typeset
+from .typescale import CAPTION, MIN_TEXT_PT, NOTE
 
 BAR_MM = 5.2            # bar thickness: thick enough for the hatch to read on a copy
 ROW_MM = 8.5            # one bar and the gap to the next
 LABEL_COL_MM = 52       # the category names on the left
 VALUE_COL_MM = 40       # the figures on the right of the longest bar
 HATCH_MM = 1.3          # distance between hatch lines
-LABEL_PT = 8.5
-VALUE_PT = 7.5          # SPEC §14: nothing below 6.5 pt
-MIN_LABEL_PT = 6.5
+LABEL_PT = NOTE.pt
+VALUE_PT = CAPTION.pt
+MIN_LABEL_PT = MIN_TEXT_PT      # SPEC §14: nothing below 6.5 pt
 
 
 @dataclass(frozen=True)
@@ -104,12 +107,30 @@ def bar_chart(ctx: Context, bars: list[Bar], width: float, scale_max: int | None
                 w = 0.6                     # a figure that came back is never invisible
             if value:
                 segment(chart, x, y, w, BAR_MM * mm, style)
+                _segment_figure(chart, ctx, number(ctx.words, value), x, y, w, style)
             x += w
         if bar.note:
             chart.add(String(x + 2 * mm, y + BAR_MM * mm / 2 - VALUE_PT * 0.35, bar.note,
                              fontName=ctx.fonts.regular, fontSize=VALUE_PT, fillColor=ctx.text))
     d.add(chart)
     return d
+
+
+def _segment_figure(group: Group, ctx: Context, text: str, x: float, y: float, w: float, style: Style) -> None:
+    """The segment's figure inside it, where it fits: white on solid, black on a white patch
+    over the hatch (so the hatch never runs through the digits), black on white."""
+    size = VALUE_PT
+    tw = stringWidth(text, ctx.fonts.bold, size)
+    if tw + 3 * mm > w:
+        return
+    cx = x + w / 2
+    base = y + BAR_MM * mm / 2 - size * 0.35
+    if style.hatch:
+        group.add(Rect(cx - tw / 2 - 1, base - 1.5, tw + 2, size + 1.5, fillColor=white, strokeColor=None,
+                       strokeWidth=0))
+    colour = white if style.fill == ctx.text and not style.outline else black
+    group.add(String(cx, base, text, fontName=ctx.fonts.bold, fontSize=size, fillColor=colour,
+                     textAnchor="middle"))
 
 
 def legend(ctx: Context, labels: tuple[str, str, str], width: float) -> Drawing:

@@ -16,8 +16,11 @@ from reportlab.pdfgen.canvas import Canvas
 from ..numbers import number, plural
 from ..results import GroupResult, Results
 from . import charts
-from .common import (GREY, LIGHT, RULE, Context, Document, draw_paragraph, draw_text, footer,
-                     string_width, titled_band)
+from .context import Context
+from .document import Document
+from .furniture import footer, titled_band
+from .text import draw_paragraph, draw_text, paragraph, string_width
+from .typescale import BODY, CAPTION, GREY, LABEL, LIGHT, NOTE, RULE, SUBHEAD, TITLE
 
 TOP_MM = 40                 # first line under the header band
 BOTTOM_MM = 24              # room kept above the footer
@@ -79,16 +82,25 @@ def draw(doc: Document, ctx: Context, results: Results, case_names: dict[str, st
                                                    section=cfg.section.name))
     _figures(flow, results, as_of)
     _rule_and_prize(flow, results)
-    doc.outline(w.get("results_ranking_title"))
-    flow.new_page(w.get("results_ranking_title"))
+    # The ranking and the charts follow on, each starting a page only when it must.
+    _section(flow, w.get("results_ranking_title"), 40 * mm)
     _ranking(flow, results)
-    doc.outline(w.get("results_by_case_title"))
-    flow.new_page(w.get("results_by_case_title"))
+    _section(flow, w.get("results_by_case_title"), 60 * mm)
     _charts(flow, results, case_names)
     flow.close()
 
 
-def _heading(flow: _Flow, text: str, size: float = 14) -> None:
+def _section(flow: _Flow, title: str, needs: float) -> None:
+    """A section heading with its outline entry, on a new page unless `needs` still fits."""
+    if flow.top + needs > flow.bottom:
+        flow.new_page()
+    else:
+        flow.top += 2 * mm
+    flow.doc.outline(title)
+    _heading(flow, title)
+
+
+def _heading(flow: _Flow, text: str, size: float = SUBHEAD.pt) -> None:
     c = flow.room(size + 14 * mm)
     draw_text(c, flow.ctx, text, flow.ctx.geometry.margin, flow.top + size, size, bold=True)
     flow.top += size + 4 * mm
@@ -96,7 +108,6 @@ def _heading(flow: _Flow, text: str, size: float = 14) -> None:
 
 def _paragraph(flow: _Flow, text: str, style: str = "body_left", gap: float = 1.5 * mm) -> None:
     g = flow.ctx.geometry
-    from .common import paragraph
     p = paragraph(flow.ctx, text, style)
     h = p.wrap(g.content_width, g.height)[1]
     c = flow.room(h + gap)
@@ -107,7 +118,7 @@ def _paragraph(flow: _Flow, text: str, style: str = "body_left", gap: float = 1.
 def _figures(flow: _Flow, results: Results, as_of: dt.date) -> None:
     ctx, w, g = flow.ctx, flow.ctx.words, flow.ctx.geometry
     c = flow.c
-    draw_text(c, ctx, w.get("results_as_of", date=ctx.date(as_of)), g.margin, flow.top, 9, color=GREY)
+    draw_text(c, ctx, w.get("results_as_of", date=ctx.date(as_of)), g.margin, flow.top, NOTE.pt, color=GREY)
     flow.top += 6 * mm
     _heading(flow, w.get("results_in_figures"))
     t = results.totals
@@ -123,10 +134,9 @@ def _figures(flow: _Flow, results: Results, as_of: dt.date) -> None:
         c.setStrokeColor(ctx.text)
         c.setLineWidth(1.2 if last else 0)
         c.rect(x, g.y(flow.top + TILE_H_MM * mm), tile_w, TILE_H_MM * mm, stroke=1 if last else 0, fill=1)
-        draw_text(c, ctx, number(w, value), x + 4 * mm, flow.top + 13 * mm, 24, bold=True, max_width=tile_w - 8 * mm)
+        draw_text(c, ctx, number(w, value), x + 4 * mm, flow.top + 13 * mm, TITLE.pt, bold=True, max_width=tile_w - 8 * mm)
         label = w.get(_plural_key(w, key, value))
-        draw_paragraph(c, ctx, label, x + 4 * mm, flow.top + 16 * mm, tile_w - 8 * mm, "small",
-                       fontSize=8.5, leading=10)
+        draw_paragraph(c, ctx, label, x + 4 * mm, flow.top + 16 * mm, tile_w - 8 * mm, "small")
     flow.top += TILE_H_MM * mm + 5 * mm
     lines = [plural(w, "results_groups", len(results.participants)),
              w.get("results_sheets", returned=number(w, results.sheets_returned),
@@ -206,7 +216,8 @@ def _rule_and_prize(flow: _Flow, results: Results) -> None:
         if several and winner.ranking != current:
             current = winner.ranking
             c = flow.room(14 * mm)
-            draw_text(c, ctx, ranking_name(ctx, current).upper(), g.margin, flow.top + 8, 8, bold=True, color=GREY)
+            draw_text(c, ctx, ranking_name(ctx, current).upper(), g.margin, flow.top + 8, LABEL.pt, bold=True,
+                      color=GREY)
             flow.top += 5 * mm
         c = flow.room(9 * mm)
         # A yellow disc with a black rank: the place reads in black and white too.
@@ -215,11 +226,11 @@ def _rule_and_prize(flow: _Flow, results: Results) -> None:
         c.setStrokeColor(ctx.text)
         c.setLineWidth(0.8)
         c.circle(cx, cy, 3.6 * mm, stroke=1, fill=1)
-        draw_text(c, ctx, _rank_text(winner), cx, flow.top + 5 * mm, 10, bold=True, anchor="center")
-        draw_text(c, ctx, winner.group_name, g.margin + 11 * mm, flow.top + 5 * mm, 11, bold=True,
+        draw_text(c, ctx, _rank_text(winner), cx, flow.top + 5 * mm, BODY.pt, bold=True, anchor="center")
+        draw_text(c, ctx, winner.group_name, g.margin + 11 * mm, flow.top + 5 * mm, BODY.pt, bold=True,
                   max_width=g.content_width - 55 * mm)
         score = _score_text(ctx, winner, results)
-        draw_text(c, ctx, score, g.width - g.margin, flow.top + 5 * mm, 11, bold=True, anchor="right")
+        draw_text(c, ctx, score, g.width - g.margin, flow.top + 5 * mm, BODY.pt, bold=True, anchor="right")
         flow.top += 9 * mm
 
 
@@ -257,9 +268,8 @@ def _table_head(flow: _Flow, cols) -> None:
     x = g.margin
     from reportlab.lib.colors import white
     for label, width, anchor in cols:
-        size = min(7.5, 7.5 * (width - 3) / max(1, string_width(ctx, label, True, 7.5)))
         tx = {"left": x + 1.5 * mm, "right": x + width - 1.5 * mm, "center": x + width / 2}[anchor]
-        draw_text(flow.c, ctx, label, tx, flow.top + HEAD_MM * mm / 2 + 2.6, max(size, 6.5), bold=True,
+        draw_text(flow.c, ctx, label, tx, flow.top + HEAD_MM * mm / 2 + 2.6, CAPTION.pt, bold=True,
                   color=white, anchor=anchor, max_width=width - 2)
         x += width
     flow.top += HEAD_MM * mm
@@ -275,7 +285,7 @@ def _row(flow: _Flow, cols, cells: list[str], shade: bool, bold: bool) -> None:
     for (label, width, anchor), cell in zip(cols, cells):
         tx = {"left": x + 1.5 * mm, "right": x + width - 1.5 * mm, "center": x + width / 2}[anchor]
         if cell:
-            draw_text(c, ctx, cell, tx, flow.top + ROW_MM * mm / 2 + 3.1, 9, bold=bold, anchor=anchor,
+            draw_text(c, ctx, cell, tx, flow.top + ROW_MM * mm / 2 + 3.3, BODY.pt, bold=bold, anchor=anchor,
                       max_width=width - 3 * mm)
         x += width
     c.setStrokeColor(RULE)
@@ -346,14 +356,10 @@ def _charts(flow: _Flow, results: Results, case_names: dict[str, str]) -> None:
     else:
         _paragraph(flow, w.get("results_nothing"))
     flow.top += SECTION_GAP_MM * mm
-    doc_outline = flow.doc.outline
     participants = [p for p in results.groups if p.returned_anything]
     if not participants:
         return
-    if flow.top + 40 * mm > flow.bottom:
-        flow.new_page()
-    doc_outline(w.get("results_by_group_title"))
-    _heading(flow, w.get("results_by_group_title"))
+    _section(flow, w.get("results_by_group_title"), 40 * mm)
     biggest = max(_size(p.figures) for p in participants) or 1
     bars = [charts.Bar(p.group_name, (p.figures.signatures, p.figures.letters, p.figures.online),
                        _figure_note(ctx, p.figures), bold=p.winner) for p in participants]
@@ -370,6 +376,5 @@ def _size(f) -> int:
 
 
 def _figure_note(ctx: Context, f) -> str:
-    """'12 · 3 · 4': the three figures of a bar, in the legend's order."""
-    n = ctx.words
-    return " · ".join(number(n, v) for v in (f.signatures, f.letters, f.online))
+    """The sum after a bar (each segment carries its own figure where it has room)."""
+    return number(ctx.words, f.signatures + f.letters + f.online)
