@@ -17,7 +17,7 @@ from .model import KitConfig, ResultsConfig
 
 RESULTS_DIR = "results"
 CERTIFICATES_DIR = "certificates"
-COUNTED_SCANS = ("read", "settled")      # "review": not counted until staff settle it
+COUNTED_SCANS = ("read", "set")      # "review": not counted until staff set it (`returns set`)
 CSV_COLUMNS = ("group_id", "group_name", "lang", "sheets_issued", "sheets_returned", "signatures",
                "consent_yes", "letters", "online", "total", "rank",
                # after the columns SPEC §12 names: what explains the rank
@@ -163,13 +163,14 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
         sheets_of[sheet.group_id].append(sheet)
         sheet_by_id[sheet.sheet_id] = sheet
 
-    # Scans: one reading per sheet (the registry keeps a sheet's first reading; a settled one wins).
+    # One reading per sheet, as the registry decides it: staff's latest setting, else the
+    # first reading, else a reading still waiting for review.
     reading: dict[str, Scanned] = {}
     for scan in ledger.scanned:
         if scan.sheet_id not in sheet_by_id:
             continue
         known = reading.get(scan.sheet_id)
-        if known is None or (scan.status == "settled" and known.status != "settled") or known.status == "review":
+        if known is None or scan.status == "set" or known.status == "review":
             reading[scan.sheet_id] = scan
     to_review = sum(1 for s in reading.values() if s.status not in COUNTED_SCANS)
 
@@ -380,6 +381,44 @@ class Written:
     files: list[Path]
     results: Results
     certificates: int
+
+    def summary(self) -> str:
+        r = self.results
+        folder = self.files[0].parent if self.files else ""
+        lines = [f"wrote results.csv, results.xlsx, {len(self.files) - 2 - self.certificates} report(s) and "
+                 f"{self.certificates} certificate(s) to {folder}",
+                 f"{len(r.participants)} of {len(r.groups)} groups returned something; "
+                 f"{len(r.winners)} prize winner(s)" + (" (ties share a rank)" if r.has_ties else "")]
+        if r.unattributed_online:
+            lines.append(f"{r.unattributed_online} online signature(s) unattributed (counted in the totals only)")
+        if r.to_review:
+            lines.append(f"{r.to_review} sheet(s) still to review: 'w4r-kit returns set' settles them")
+        return "\n".join(lines)
+
+
+def compute(kit, registry) -> Results:
+    """The results of the campaign in `kit`, from the registry: the one function the CLI and
+    the web staff page call."""
+    from .returns.ledger import read_ledger
+    return compute_ledger(kit.config, read_ledger(registry, kit.config))
+
+
+def build_results(project, langs: list[str] | None = None) -> Written:
+    """`w4r-kit results`: everything under OUT/results/, written all at once or not at all."""
+    from .errors import KitError, Problem
+    from .load import load_project
+    from .output import write_all
+    from .registry import Registry
+    kit = load_project(project, allow_incomplete=True)
+    campaign = list(kit.config.campaign.languages)
+    unknown = [lang for lang in langs or [] if lang not in campaign]
+    if unknown:
+        raise KitError(*[Problem("kit.toml", 0, "--lang", f"'{lang}' is not one of the campaign languages "
+                                 f"({', '.join(campaign)})") for lang in unknown])
+    with Registry.open(project) as reg:
+        results = compute(kit, reg)
+    docs = render_all(kit, results, project.out, list(dict.fromkeys(langs or campaign)))
+    return Written(write_all(docs), results, len(results.participants))
 
 
 def render_all(kit, results: Results, out: Path, langs: list[str]) -> dict[Path, bytes]:

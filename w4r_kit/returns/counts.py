@@ -98,3 +98,46 @@ def read_counts(file: Path, known: Known, root: Path | None = None) -> list[Hand
         problems.add("lists no counts; add one line per group (and case) under the header", file, 2)
     problems.raise_if_errors()
     return counts
+
+
+@dataclass(frozen=True)
+class Added:
+    counts: list[HandCount]
+    source: str
+    already: bool = False          # the same file was recorded before: nothing added
+
+    def summary(self) -> str:
+        if self.already:
+            return f"{self.source} was recorded before; nothing added (counts from a file are recorded once)"
+        letters = sum(c.letters for c in self.counts)
+        signatures = sum(c.signatures for c in self.counts)
+        groups = len({c.group_id for c in self.counts})
+        return (f"recorded {len(self.counts)} count{'s' if len(self.counts) != 1 else ''} for {groups} "
+                f"group{'s' if groups != 1 else ''}: {letters} letters, {signatures} signatures")
+
+
+def record_counts(project, file: Path | None, group: str | None = None, case: str | None = None,
+                  letters: int | None = None, signatures: int | None = None,
+                  members: int | None = None) -> Added:
+    """`returns add`: check every count, then record them all in one transaction."""
+    import hashlib
+    from ..load import load_project
+    from ..registry import Registry
+    from . import ledger
+    kit = load_project(project, allow_incomplete=True)
+    with Registry.open(project) as reg:
+        known = Known(ledger.issued_groups(reg, kit.config), [c.id for c in kit.cases])
+        if file is None:
+            problems = Problems(project.root)
+            count = check_count(known, group or "", case, letters, signatures, members, problems)
+            problems.raise_if_errors()
+            source = "hand"
+            found = [count]
+        else:
+            found = read_counts(file, known, project.root)
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+            source = f"file {file.name} sha256:{digest}"
+            if ledger.has_count_source(reg, source):
+                return Added([], file.name, already=True)
+        ledger.add_counts(reg, found, source)
+    return Added(found, file.name if file else source)

@@ -172,3 +172,41 @@ def read_export(config: KitConfig, file: Path, sheets, root: Path | None = None)
     if not table.rows:
         raise KitError(problems_with(file, "has a header but no signatures; export them again"))
     return attribute(config, table, sheets)
+
+
+@dataclass(frozen=True)
+class Imported:
+    file: Path
+    source: str
+    rows: int
+    new_attributed: int
+    new_unattributed: int
+    groups: int
+    already: int                 # rows imported before (same export, or an earlier export it contains)
+
+    def summary(self) -> str:
+        head = f"read {self.rows} row(s) of {self.file.name}; tracking code from {self.source}"
+        if not self.new_attributed and not self.new_unattributed:
+            return f"{head}\nall {self.already} row(s) were imported before; nothing added (no double counting)"
+        lines = [head, f"added {self.new_attributed} online signature(s) for {self.groups} group(s), "
+                       f"{self.new_unattributed} unattributed (no known tracking code; counted as such)"]
+        if self.already:
+            lines.append(f"{self.already} row(s) were imported before and are not counted again")
+        return "\n".join(lines)
+
+
+def import_online(project, file: Path) -> Imported:
+    """`returns online`: attribute every row, record the rows not imported before, in one transaction."""
+    from ..load import load_project
+    from ..registry import Registry
+    from . import ledger
+    kit = load_project(project, allow_incomplete=True)
+    with Registry.open(project) as reg:
+        result = read_export(kit.config, file, ledger.issued_sheets(reg, kit.config), project.root)
+        seen = ledger.known_row_keys(reg, [r.fingerprint for r in result.rows])
+        new = [r for r in result.rows if r.fingerprint not in seen]
+        if new:
+            ledger.add_online_rows(reg, new, file.name)
+    attributed = [r for r in new if r.group_id]
+    return Imported(file, result.source, len(result.rows), len(attributed), len(new) - len(attributed),
+                    len({r.group_id for r in attributed}), len(result.rows) - len(new))
