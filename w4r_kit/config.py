@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, PRIZE_SCOPES, SIGNATURE_COLUMNS, BrandConfig,
-                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, ResultsConfig,
+                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig, ResultsConfig,
                     SectionConfig, SignatureConfig)
 from .project import Project, inside
 
@@ -29,6 +29,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "petition": {"tracking": False},
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
+    "registry": {"url": False},
     # [results]: returns and results (SPEC §12)
     "results": {"signatures": False, "letters": False, "online": False, "per_member": False,
                 "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False},
@@ -280,9 +281,16 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                                  consent=g.get("consent", bool, True, "true or false"),
                                  privacy_notice=g.translations("privacy_notice", languages))
 
+    r = reader("registry")
+    registry = RegistryConfig(url=r.text("url"))
+    if registry.url and "://" not in registry.url:
+        r.error("url", f"'{registry.url}' is not a database URL; use sqlite:///registry.sqlite or "
+                "postgresql://user:password@host/dbname")
+
     results = _results(reader("results"), languages)
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, results=results, lines=lines)
+                     petition=petition, signatures=signatures, registry=registry, results=results,
+                     lines=lines)
 
 
 MAX_WEIGHT = 1000
