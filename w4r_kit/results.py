@@ -229,7 +229,8 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
     for g in groups:
         for case, fig in g.by_case.items():
             by_case_total[case] += fig
-    totals = sum((g.figures for g in groups), Figures())
+    # The season's totals include the online signatures no group can claim: they were made.
+    totals = sum((g.figures for g in groups), Figures()) + Figures(online=unattributed)
     return Results(rule, groups, dict(by_case_total), totals, unattributed, to_review,
                    sum(g.sheets_issued for g in groups), sum(g.sheets_returned for g in groups))
 

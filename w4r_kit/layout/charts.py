@@ -85,7 +85,7 @@ def _fit(text: str, font: str, size: float, room: float) -> tuple[str, float]:
 def bar_chart(ctx: Context, bars: list[Bar], width: float, scale_max: int | None = None) -> Drawing:
     """One drawing: a row per bar, label left, stacked segments, figures right."""
     height = len(bars) * ROW_MM * mm
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=ctx.fonts.regular)   # never a standard-14 font
     chart = Group()
     label_w, value_w = LABEL_COL_MM * mm, VALUE_COL_MM * mm
     area = width - label_w - value_w
@@ -147,7 +147,7 @@ def legend(ctx: Context, labels: tuple[str, str, str], width: float) -> Drawing:
         used += w
     rows.append(row)
     line_h = 6 * mm
-    d = Drawing(width, line_h * len(rows))
+    d = Drawing(width, line_h * len(rows), initialFontName=ctx.fonts.regular)
     g = Group()
     for r, row in enumerate(rows):
         x = 0.0
