@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -44,6 +45,13 @@ SCANS = {
 }
 
 
+def set_results(kit_toml: Path, table: str) -> None:
+    """Replace kit.toml's [results] table (the example project has one) with `table`."""
+    text = kit_toml.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^\[results\]\n.*?(?=^\[|\Z)", "", text).rstrip("\n")
+    kit_toml.write_text(text + "\n\n" + table, encoding="utf-8")
+
+
 def _run(cli: Cli, *args) -> str:
     result = cli(*args)
     assert result.exit_code == 0, result.output
@@ -66,10 +74,9 @@ def season(tmp_path_factory):
     shutil.copy(ROOT / "kit.toml", project)
     shutil.copytree(ROOT / "cases", project / "cases")
     shutil.copytree(ROOT / "letter_templates", project / "letter_templates")
-    with open(project / "kit.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[results]\nsignatures = 1\nletters = 2\nonline = 1\nprize_top = 2\n'
-                 'prize = { fr = "Une visite du Parlement", en = "A visit to Parliament", '
-                 'lb = "E Besuch an der Chamber" }\n')
+    set_results(project / "kit.toml", '[results]\nsignatures = 1\nletters = 2\nonline = 1\nprize_top = 2\n'
+                'prize = { fr = "Une visite du Parlement", en = "A visit to Parliament", '
+                'lb = "E Besuch an der Chamber" }\n')
     (root / "groups.csv").write_text(GROUPS, encoding="utf-8")
     before = os.environ.get("W4R_KIT_DB")
     os.environ["W4R_KIT_DB"] = f"sqlite:///{root / 'registry.sqlite'}"
@@ -292,8 +299,7 @@ def test_returns_online_without_a_tracking_column_says_what_to_export(issued, tm
 
 
 def test_bad_results_settings_are_named_with_their_line(example_copy, cli):
-    with open(example_copy / "kit.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[results]\nletters = -2\nprize_scope = "langs"\nprize_topp = 3\n')
+    set_results(example_copy / "kit.toml", '[results]\nletters = -2\nprize_scope = "langs"\nprize_topp = 3\n')
     last = len((example_copy / "kit.toml").read_text(encoding="utf-8").splitlines())
     result = cli("validate", "--project", example_copy)
     assert result.exit_code == 1

@@ -163,8 +163,12 @@ def _plural_key(words, key: str, n: float) -> str:
 def rule_lines(ctx: Context, results: Results) -> list[str]:
     """The rule, in words: what the total counts and how the prize is decided."""
     w, rule = ctx.words, results.rule
-    lines = [w.get("results_rule_weights", signatures=number(w, rule.signatures), letters=number(w, rule.letters),
-                   online=number(w, rule.online))]
+    kinds = (("signatures", rule.signatures), ("letters", rule.letters), ("online", rule.online))
+    parts = [w.get(f"results_rule_{kind}", points=number(w, weight)) for kind, weight in kinds if weight]
+    lines = [w.get("results_rule_weights", parts=" + ".join(parts))]
+    zero = [w.get(f"results_{kind}_other") for kind, weight in kinds if not weight]
+    if zero:
+        lines.append(w.get("results_rule_zero", kinds=", ".join(zero)))
     if rule.per_member:
         lines.append(w.get("results_rule_per_member"))
     if rule.prize_top == 0:
