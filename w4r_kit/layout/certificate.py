@@ -60,7 +60,7 @@ def _fit(ctx: Context, text: str, width: float, height: float, style: str, size,
     """`text` at `size` or the next step down the type scale that fits without breaking a word
     (a name is never split); Overflow if none does."""
     font = ctx.styles[style].fontName
-    widest = max((stringWidth(word, font, 1) for word in typeset(text, ctx.lang).split()), default=0)
+    widest = max((stringWidth(word, font, 1) for word in typeset(text, ctx.lang).split(" ")), default=0)
     for pt in steps(size.pt, floor):
         if widest * pt > width:
             continue
@@ -68,6 +68,16 @@ def _fit(ctx: Context, text: str, width: float, height: float, style: str, size,
         if p is not None:
             return p
     raise Overflow("", f"'{text[:40]}' does not fit the certificate; shorten it", text=text)
+
+
+def keep_tail(name: str) -> str:
+    """Bind a short last word (and a dash before it) to the word before, so a name never ends
+    a line on a dash or leaves "5B" alone on the last line: "Lycée Aline / Mayrisch – 5B"."""
+    words = name.split(" ")
+    if len(words) < 3 or len(words[-1]) > 4:
+        return name
+    tail = 3 if words[-2] in ("–", "—", "-") and len(words) > 3 else 2
+    return " ".join(words[:-tail]) + " " + "\u00a0".join(words[-tail:])
 
 
 def draw(doc: Document, ctx: Context, group: GroupResult, results: Results, as_of: dt.date) -> None:
@@ -82,7 +92,7 @@ def draw(doc: Document, ctx: Context, group: GroupResult, results: Results, as_o
     # Everything of the right-hand part is measured first, so the block sits in the middle.
     presented = _fit(ctx, w.get("cert_presented", section=cfg.section.name), text_w, 30 * mm, "body_left", LEAD,
                      BODY.pt)
-    name = _fit(ctx, group.group_name, width, 36 * mm, "h1", DISPLAY, SUBHEAD.pt)
+    name = _fit(ctx, keep_tail(group.group_name), width, 36 * mm, "h1", DISPLAY, SUBHEAD.pt)
     thanks = _fit(ctx, w.get("cert_text", title=title, year=cfg.campaign.year), text_w, 45 * mm, "body_left", LEAD,
                   NOTE.pt)
     extra = []

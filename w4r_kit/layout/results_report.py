@@ -336,7 +336,7 @@ def _ranking(flow: _Flow, results: Results) -> None:
                     _table_head(flow, cols)        # the header again on every page
                 _row(flow, cols, _cells(ctx, g, results), i % 2 == 1, g.winner)
             flow.top += SECTION_GAP_MM * mm
-    if results.has_ties:
+    if results.has_ties and results.rule.prize_top == 0:     # otherwise the rule above says it
         _paragraph(flow, w.get("results_ties"), "small")
 
 
