@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+from dataclasses import replace
+
 from w4r_kit.model import CampaignConfig, KitConfig, ResultsConfig, SectionConfig
 from w4r_kit.results import HandCount, Issued, Ledger, Online, Scanned, compute_ledger, results_csv
 
@@ -77,3 +79,23 @@ def test_a_sheet_waiting_for_review_counts_once_staff_set_it():
     led.scanned.append(Scanned("a-x", 11, 2, "set"))
     r = compute_ledger(config(), led)
     assert (r.groups[0].figures.signatures, r.to_review, r.groups[0].sheets_returned) == (11, 0, 1)
+
+
+def test_report_wraps_long_names_and_titles_each_ranking(tmp_path):
+    """A name too long for its column wraps (never cut, never an error); with a prize per
+    language, each ranking has its heading, in the report's language."""
+    import subprocess
+    from w4r_kit.load import load_project
+    from w4r_kit.project import Project
+    from w4r_kit.results import report_pdf
+    from conftest import ROOT
+    kit = load_project(Project.at(ROOT, tmp_path), allow_incomplete=True)
+    kit.config = replace(kit.config, results=ResultsConfig(prize_scope="lang", prize_top=1))
+    long_name = "Amnesty-Grupp Diekirch-Nord an Ettelbréck, Gemeinschaft vun de Fräiwëllegen"
+    led = ledger(("a", "en", "adult", [10], 0), ("b", "fr", "adult", [12], 0), ("c", "lb", "youth", [3], 0))
+    led.issued = [replace(i, group_name=long_name) if i.group_id == "c" else i for i in led.issued]
+    pdf = tmp_path / "results-en.pdf"
+    pdf.write_bytes(report_pdf(kit, compute_ledger(kit.config, led), "en"))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "Groups in French" in text and "Groups in Luxembourgish" in text and "Groups in English" in text
+    assert long_name in text

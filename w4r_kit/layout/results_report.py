@@ -19,7 +19,7 @@ from . import charts
 from .context import Context
 from .document import Document
 from .furniture import footer, titled_band
-from .text import draw_paragraph, draw_text, paragraph, string_width
+from .text import draw_paragraph, draw_text, fit_paragraph, paragraph, string_width
 from .typescale import BODY, CAPTION, GREY, LABEL, LIGHT, NOTE, RULE, SUBHEAD, TITLE
 
 TOP_MM = 40                 # first line under the header band
@@ -231,11 +231,11 @@ def _rule_and_prize(flow: _Flow, results: Results) -> None:
         c.setLineWidth(0.8)
         c.circle(cx, cy, 3.6 * mm, stroke=1, fill=1)
         draw_text(c, ctx, _rank_text(winner), cx, flow.top + 5 * mm, BODY.pt, bold=True, anchor="center")
-        draw_text(c, ctx, winner.group_name, g.margin + 11 * mm, flow.top + 5 * mm, BODY.pt, bold=True,
-                  max_width=g.content_width - 55 * mm)
+        name = name_paragraph(ctx, winner.group_name, g.content_width - 60 * mm, True)
+        name.drawOn(c, g.margin + 11 * mm, g.y(flow.top + 1.4 * mm) - name.height)
         score = _score_text(ctx, winner, results)
         draw_text(c, ctx, score, g.width - g.margin, flow.top + 5 * mm, BODY.pt, bold=True, anchor="right")
-        flow.top += 9 * mm
+        flow.top += max(9 * mm, name.height + 4 * mm)
 
 
 def _rank_text(g: GroupResult) -> str:
@@ -244,9 +244,9 @@ def _rank_text(g: GroupResult) -> str:
 
 def _score_text(ctx: Context, g: GroupResult, results: Results) -> str:
     w = ctx.words
-    text = f"{number(w, g.total)} {w.get(_plural_key(w, 'results_points', g.total)).split()[0]}"
+    text = plural(w, "results_score", g.total)
     if results.rule.per_member and g.members:
-        text += f" · {number(w, round(g.total / g.members, 2))} {w.get('results_col_per_member').lower()}"
+        text += " · " + w.get("results_score_per_member", n=number(w, round(g.total / g.members, 2)))
     return text
 
 
@@ -279,23 +279,40 @@ def _table_head(flow: _Flow, cols) -> None:
     flow.top += HEAD_MM * mm
 
 
+def name_paragraph(ctx: Context, name: str, width: float, bold: bool):
+    """A group's name in its column: one line at the body size, else wrapped (never cut)."""
+    font = ctx.fonts.bold if bold else ctx.fonts.regular
+    return fit_paragraph(ctx, name, width, 40 * mm, "body_left", BODY.pt, fontName=font)
+
+
+def _measure(ctx: Context, cols, cells: list[str], bold: bool):
+    """(index of the name column, the name's paragraph, the row's height)."""
+    name_col = next(i for i, (_, _, anchor) in enumerate(cols) if anchor == "left")
+    name = name_paragraph(ctx, cells[name_col], cols[name_col][1] - 3 * mm, bold)
+    return name_col, name, max(ROW_MM * mm, name.height + 2.6 * mm)
+
+
 def _row(flow: _Flow, cols, cells: list[str], shade: bool, bold: bool) -> None:
+    """One group's row; a name too long for one line wraps and the row grows with it."""
     ctx, g = flow.ctx, flow.ctx.geometry
-    c = flow.c
+    name_col, name, height = _measure(ctx, cols, cells, bold)
+    c = flow.room(height)
     if shade:
         c.setFillColor(LIGHT)
-        c.rect(g.margin, g.y(flow.top + ROW_MM * mm), g.content_width, ROW_MM * mm, stroke=0, fill=1)
+        c.rect(g.margin, g.y(flow.top + height), g.content_width, height, stroke=0, fill=1)
     x = g.margin
-    for (label, width, anchor), cell in zip(cols, cells):
+    for i, ((label, width, anchor), cell) in enumerate(zip(cols, cells)):
         tx = {"left": x + 1.5 * mm, "right": x + width - 1.5 * mm, "center": x + width / 2}[anchor]
-        if cell:
-            draw_text(c, ctx, cell, tx, flow.top + ROW_MM * mm / 2 + 3.3, BODY.pt, bold=bold, anchor=anchor,
+        if i == name_col:
+            name.drawOn(c, tx, g.y(flow.top + (height - name.height) / 2) - name.height)
+        elif cell:
+            draw_text(c, ctx, cell, tx, flow.top + height / 2 + 3.3, BODY.pt, bold=bold, anchor=anchor,
                       max_width=width - 3 * mm)
         x += width
     c.setStrokeColor(RULE)
     c.setLineWidth(0.3)
-    c.line(g.margin, g.y(flow.top + ROW_MM * mm), g.margin + g.content_width, g.y(flow.top + ROW_MM * mm))
-    flow.top += ROW_MM * mm
+    c.line(g.margin, g.y(flow.top + height), g.margin + g.content_width, g.y(flow.top + height))
+    flow.top += height
 
 
 def _cells(ctx: Context, g: GroupResult, results: Results) -> list[str]:
@@ -331,10 +348,11 @@ def _ranking(flow: _Flow, results: Results) -> None:
                 _paragraph(flow, block, "h3", gap=2 * mm)
             _table_head(flow, cols)
             for i, g in enumerate(rows):
-                if flow.top + ROW_MM * mm > flow.bottom:
+                cells = _cells(ctx, g, results)
+                if flow.top + _measure(ctx, cols, cells, g.winner)[2] > flow.bottom:
                     flow.new_page()
                     _table_head(flow, cols)        # the header again on every page
-                _row(flow, cols, _cells(ctx, g, results), i % 2 == 1, g.winner)
+                _row(flow, cols, cells, i % 2 == 1, g.winner)
             flow.top += SECTION_GAP_MM * mm
     if results.has_ties and results.rule.prize_top == 0:     # otherwise the rule above says it
         _paragraph(flow, w.get("results_ties"), "small")
