@@ -99,3 +99,12 @@ def test_report_wraps_long_names_and_titles_each_ranking(tmp_path):
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
     assert "Groups in French" in text and "Groups in Luxembourgish" in text and "Groups in English" in text
     assert long_name in text
+
+
+def test_public_ranking_has_names_and_totals_only():
+    from w4r_kit.results import public_ranking
+    r = compute_ledger(config(prize_top=1), ledger(("a", "en", "adult", [4], 0), ("b", "en", "adult", [9], 0),
+                                                   ("c", "en", "adult", [None], 0)))
+    rows = public_ranking(r)
+    assert [(row.rank, row.group_name, row.total, row.winner) for row in rows] == [(1, "B", 9, True), (2, "A", 4, False)]
+    assert not hasattr(rows[0], "consent_yes") and not hasattr(rows[0], "group_id")

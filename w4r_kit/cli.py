@@ -262,8 +262,9 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
 
 # --------------------------------------------------------------------------- returns and results (SPEC §12)
 
-returns_app = typer.Typer(help="After the campaign: record what came back (scans, hand counts, the online "
-                               "petition's export).", no_args_is_help=True, rich_markup_mode=None)
+returns_app = typer.Typer(
+    name="returns", add_completion=False, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Record what comes back: read scanned signature sheets, settle the doubtful ones, add counts.")
 app.add_typer(returns_app, name="returns")
 
 

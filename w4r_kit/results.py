@@ -397,6 +397,23 @@ class Written:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class PublicRow:
+    """What a public ranking page may show: no contact, no sheet ids, no consent figures."""
+
+    rank: int
+    tied: bool
+    group_name: str
+    total: float
+    winner: bool
+    ranking: str
+
+
+def public_ranking(results: Results) -> list[PublicRow]:
+    """The ranked groups with their names and totals only (SPEC §12: a public ranking page)."""
+    return [PublicRow(g.rank, g.tied, g.group_name, g.total, g.winner, g.ranking) for g in results.groups if g.rank]
+
+
 def compute(kit, registry) -> Results:
     """The results of the campaign in `kit`, from the registry: the one function the CLI and
     the web staff page call."""
