@@ -331,44 +331,50 @@ class Registry:
     def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
                      issued_by: str | None = None) -> list[int | None]:
         """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
-        now = _now()
-        ids: list[int | None] = []
-        with self.engine.begin() as conn:
-            for pack in issued:
-                ids.append(self._record(conn, route, campaign, pack, issued_by, now))
-        return ids
-
-    def _record(self, conn, route, campaign, pack: IssuedPack, issued_by, now) -> int | None:
-        if not pack.sheets:
-            return None
         wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
-                  for s in pack.sheets}
-        found = self._identities(conn, list(wanted))
-        for sid, identity in wanted.items():
-            if sid in found and found[sid][0] != identity:
-                raise SheetIdClash(sid)
-        if len(found) == len(wanted):                      # the same pack again: nothing new
-            return found[pack.sheets[0].sheet_id][1]
-        pack_id = conn.execute(packs.insert().values(
-            route=route, campaign=campaign, issued_at=now, issued_by=issued_by, group_id=pack.group_id,
-            group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
-            cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
-        rows = [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
-                     case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience, url=s.url,
-                     file=s.file, page=s.page) for s in pack.sheets if s.sheet_id not in found]
-        # Another process may have recorded some of them since we looked: those are skipped
-        # here and checked below (the unique constraints decide, not the look-up).
-        conn.execute(self._insert_ignoring_duplicates(sheets), rows)
-        after = self._identities(conn, list(wanted))
-        mine = 0
-        for sid, identity in wanted.items():
-            if sid not in after or after[sid][0] != identity:
-                raise SheetIdClash(sid)
-            mine += after[sid][1] == pack_id
-        if not mine:
-            conn.execute(delete(packs).where(packs.c.id == pack_id))
-            return after[pack.sheets[0].sheet_id][1]
-        return pack_id
+                  for pack in issued for s in pack.sheets}
+        now = _now()
+        with self.engine.begin() as conn:
+            found = self._identities(conn, list(wanted))
+            for sid, (identity, _) in found.items():
+                if identity != wanted[sid]:
+                    raise SheetIdClash(sid)
+            ids: list[int | None] = []
+            created: set[int] = set()
+            rows = []
+            for pack in issued:
+                new = [s for s in pack.sheets if s.sheet_id not in found]
+                if not new:                       # nothing, or the same pack again: nothing new
+                    ids.append(found[pack.sheets[0].sheet_id][1] if pack.sheets else None)
+                    continue
+                pack_id = conn.execute(packs.insert().values(
+                    route=route, campaign=campaign, issued_at=now, issued_by=issued_by, group_id=pack.group_id,
+                    group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
+                    cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
+                ids.append(pack_id)
+                created.add(pack_id)
+                rows += [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
+                              case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience,
+                              url=s.url, file=s.file, page=s.page) for s in new]
+            if not rows:
+                return ids
+            # Another process may have recorded some of these since the look-up above: the
+            # unique constraints skip them here (RETURNING gives the rows really inserted, and
+            # makes SQLAlchemy send many rows per statement), and the check below decides.
+            inserted = set(conn.execute(self._insert_ignoring_duplicates(sheets).returning(sheets.c.sheet_id),
+                                        rows).scalars())
+            skipped = [row["sheet_id"] for row in rows if row["sheet_id"] not in inserted]
+            now_there = self._identities(conn, skipped)
+            for sid in skipped:
+                if sid not in now_there or now_there[sid][0] != wanted[sid]:
+                    raise SheetIdClash(sid)       # rolls the whole run back
+            mine = {row["pack_id"] for row in rows if row["sheet_id"] in inserted}
+            for i, pack in enumerate(issued):
+                if ids[i] in created and ids[i] not in mine:
+                    # Every new sheet of this pack was recorded by someone else meanwhile.
+                    conn.execute(delete(packs).where(packs.c.id == ids[i]))
+                    ids[i] = next(now_there[s.sheet_id][1] for s in pack.sheets if s.sheet_id in now_there)
+        return ids
 
     def _insert_ignoring_duplicates(self, table):
         if self.engine.dialect.name == "postgresql":
