@@ -309,3 +309,27 @@ def test_bad_results_settings_are_named_with_their_line(example_copy, cli):
            "lang; did you mean 'lang'?" in out
     assert f"kit.toml:{last}: [results] prize_topp: unknown key 'prize_topp' in [results]; did you mean " \
            "'prize_top'?" in out
+
+
+from pgserver import pg_database, pg_url  # noqa: E402,F401 - fixtures
+
+
+def test_the_same_season_end_on_postgresql(pg_database, example_copy, tmp_path, monkeypatch, cli):
+    """Counts, an online export imported twice and the results, on a real PostgreSQL server."""
+    monkeypatch.setenv("W4R_KIT_DB", pg_database)
+    groups = tmp_path / "groups.csv"
+    groups.write_text("id,name,lang,sheets,cases,audience\nwiltz,Grupp Wolz,lb,2,oqba-hashad,adult\n"
+                      "esch,Groupe Esch,fr,1,oqba-hashad,adult\n", encoding="utf-8")
+    _run(cli, "signatures", "--groups", groups, "--project", example_copy)
+    export = tmp_path / "export.csv"
+    export.write_text("id,utm_content\n1,wiltz-1\n2,wiltz-2\n3,wiltz-2\n4,elsewhere\n", encoding="utf-8")
+    assert "added 3 online signature(s) for 1 group(s), 1 unattributed" in _run(
+        cli, "returns", "online", export, "--project", example_copy)
+    assert "nothing added" in _run(cli, "returns", "online", export, "--project", example_copy)
+    _run(cli, "returns", "add", "--group", "esch", "--letters", "5", "--project", example_copy)
+    _run(cli, "results", "--lang", "fr", "--project", example_copy)
+    rows = {r["group_id"]: r for r in csv.DictReader(open(example_copy / "dist/results/results.csv",
+                                                          encoding="utf-8"))}
+    # The example counts letters only: Wolz's online signatures are listed, worth 0 points.
+    assert [(r["letters"], r["online"], r["total"], r["rank"], r["winner"]) for r in rows.values()] == \
+        [("5", "0", "5", "1", "yes"), ("0", "3", "0", "2", "")]
