@@ -76,6 +76,15 @@ class Document:
         c.addPageLabel(0, style="ARABIC", start=1)
         self.pages = 0
         self._bookmarks = 0
+        self.contents_top: float | None = None        # where the cover's list of cases goes
+        self.contents_page_top: float | None = None   # where the duplex contents page's list goes
+        self.entries: list[tuple[int, str, int]] = []
+        """(level, title, 1-based page) of every outline entry, for a table of contents."""
+
+    @property
+    def number(self) -> int:
+        """The 1-based number of the page being drawn (or about to be)."""
+        return self.pages + 1
 
     @contextmanager
     def page(self) -> Iterator[Canvas]:
@@ -100,6 +109,7 @@ class Document:
         self._bookmarks += 1
         self.canvas.bookmarkPage(key)
         self.canvas.addOutlineEntry(title, key, level=level, closed=closed)
+        self.entries.append((level, title, self.number))
 
     def finish(self) -> bytes:
         self.canvas.save()

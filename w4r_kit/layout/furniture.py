@@ -10,38 +10,54 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import qr
 from .context import Context
-from .grid import BAND_MM, FOLD_MARKS, FOOTER_MM
-from .text import draw_address, draw_text, string_width
+from .grid import BAND_MM, FOLD_MARKS, FOOTER_MM, FOOTER_RULE_MM
+from .text import draw_text, fit_address, string_width
 from .overflow import Overflow
-from .typescale import CAPTION, GREY, RULE
+from .typescale import BODY, CAPTION, GREY, HEADING, LABEL, RULE, WRITING_LINE_PT
 
 QR_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
 
 def band(c: Canvas, ctx: Context, height: float, color: Color | None = None) -> None:
-    """A full-width band at the top of the page, bled off the top and side edges."""
+    """A full-width band at the top of the page: bled off the top and side edges for a print
+    shop, stopping at the office safe margin otherwise (Geometry.edge)."""
     g = ctx.geometry
+    e = g.edge
     c.setFillColor(color or ctx.primary)
-    c.rect(-g.bleed, g.y(height), g.width + 2 * g.bleed, height + g.bleed, stroke=0, fill=1)
+    c.rect(e, g.y(height), g.width - 2 * e, height - e, stroke=0, fill=1)
+
+
+def full_width_bar(c: Canvas, ctx: Context, top: float, height: float, color: Color) -> None:
+    """A bar across the page (into the bleed, or up to the office safe margin)."""
+    g = ctx.geometry
+    c.setFillColor(color)
+    c.rect(g.edge, g.y(top + height), g.width - 2 * g.edge, height, stroke=0, fill=1)
 
 
 def titled_band(c: Canvas, ctx: Context, title: str, subtitle: str = "") -> None:
     """The header of a sheet or form: brand band, campaign mark, title, optional subtitle."""
     g = ctx.geometry
     band(c, ctx, BAND_MM * mm)
-    campaign_mark(c, ctx, g.margin, 7 * mm, 8)
-    draw_text(c, ctx, title, g.margin, 20 * mm if subtitle else 21 * mm, 17, bold=True, max_width=g.content_width)
+    campaign_mark(c, ctx, g.margin, 7 * mm, LABEL.pt)
+    draw_text(c, ctx, title, g.margin, 20 * mm if subtitle else 21 * mm, HEADING.pt, bold=True,
+              max_width=g.content_width)
     if subtitle:
-        draw_text(c, ctx, subtitle.upper(), g.margin, 26.5 * mm, 8.5, bold=True, max_width=g.content_width)
+        draw_text(c, ctx, subtitle.upper(), g.margin, 26 * mm, LABEL.pt, bold=True, max_width=g.content_width)
 
 
-def footer(c: Canvas, ctx: Context, left: str, right: str = "") -> None:
+def footer(c: Canvas, ctx: Context, left: str, right: str = "", page: int | None = None) -> None:
+    """The footer rule and line; `page`: the page number, at the outer (right) edge."""
     g = ctx.geometry
     y = g.height - FOOTER_MM * mm
     c.setStrokeColor(RULE)
     c.setLineWidth(0.4)
-    c.line(g.margin, g.y(y - 10), g.width - g.margin, g.y(y - 10))
-    right_w = draw_text(c, ctx, right, g.width - g.margin, y, 7.5, color=GREY, anchor="right") if right else 0
-    draw_text(c, ctx, left, g.margin, y, 7.5, color=GREY, max_width=g.content_width - right_w - 12)
+    c.line(g.margin, g.y(y - FOOTER_RULE_MM * mm), g.right, g.y(y - FOOTER_RULE_MM * mm))
+    x = g.right
+    if page is not None:
+        x -= draw_text(c, ctx, ctx.words.get("page_number", n=page), x, y, LABEL.pt, bold=True,
+                       anchor="right") + 4 * mm
+    right_w = draw_text(c, ctx, right, x, y, CAPTION.pt, color=GREY, anchor="right") if right else 0
+    draw_text(c, ctx, left, g.margin, y, CAPTION.pt, color=GREY,
+              max_width=x - g.margin - right_w - (4 * mm if right else 0))
 
 
 def campaign_mark(c: Canvas, ctx: Context, x: float, top: float, size: float = 9) -> None:
@@ -68,44 +84,42 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, matrix: qr.Qr
 
 
 def fold_marks(c: Canvas, ctx: Context) -> None:
+    """Short marks on the left edge where the letter is folded, inside the office safe margin."""
     g = ctx.geometry
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.4)
+    c.setLineWidth(WRITING_LINE_PT)
     for top in FOLD_MARKS[g.paper]:
-        c.line(5 * mm, g.y(top), 9 * mm, g.y(top))
+        c.line(FOLD_MARK_MM[0] * mm, g.y(top), FOLD_MARK_MM[1] * mm, g.y(top))
+
+
+FOLD_MARK_MM = (6.5, 10.5)      # from the left edge: clear of the 5 mm an office printer cannot ink
+WINDOW_MIN_PT = 8.5             # a postal address smaller than this is hard to read in a window
 
 
 def window_address(c: Canvas, ctx: Context, case) -> None:
-    """The addressee block inside the envelope window (DL for A4, #10 for Letter)."""
+    """The addressee block inside the envelope window (DL for A4, #10 for Letter): long lines
+    wrap, and the block steps down the type scale only as far as WINDOW_MIN_PT."""
     env, a = ctx.geometry.envelope, case.addressee
     lines = [a.name, a.title[ctx.lang], *a.address]
-    size = 10.0
     width = env.width - env.inset - 2 * mm
-    widest = max(string_width(ctx, line, i == 0, size) for i, line in enumerate(lines))
-    if widest > width:
-        size *= width / widest
-    leading = size * 1.22
-    if len(lines) * leading > env.height - 4 * mm:
-        leading = (env.height - 4 * mm) / len(lines)
-        size = min(size, leading / 1.15)
-    if size < 7.5:
+    p = fit_address(ctx, lines, width, env.height - 3 * mm, size=BODY.pt, min_size=WINDOW_MIN_PT)
+    if p is None:
         raise Overflow("addressee.address", "does not fit the envelope window; use fewer or shorter lines")
-    top = env.top + max(2 * mm, (env.height - len(lines) * leading) / 2 - 1 * mm)
-    draw_address(c, ctx, lines, env.left + env.inset, top, size=size, leading=leading)
+    top = env.top + max(1.5 * mm, (env.height - p.height) / 2)
+    p.drawOn(c, env.left + env.inset, ctx.geometry.y(top) - p.height)
 
 
 def sender_lines(c: Canvas, ctx: Context, top: float) -> None:
-    """A labelled space for the writer's name and address, above the window."""
+    """A labelled space for the writer's name and address, above the window: solid lines a
+    photocopy keeps, 7 mm apart for handwriting."""
     g = ctx.geometry
     x = g.envelope.left + g.envelope.inset
-    draw_text(c, ctx, ctx.words.get("letter_sender"), x, top, 7.5, color=GREY)
+    draw_text(c, ctx, ctx.words.get("letter_sender"), x, top, LABEL.pt, color=GREY)
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.4)
-    c.setDash(1, 2)
+    c.setLineWidth(WRITING_LINE_PT)
     for i in range(3):
         y = g.y(top + (7 + 7 * i) * mm)
         c.line(x, y, x + 75 * mm, y)
-    c.setDash()
 
 
 URL_MAX_LINES = 3

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from .context import Context
@@ -56,7 +57,7 @@ def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Para
     st = ctx.styles[style]
     if overrides:
         st = ParagraphStyle(f"{style}-x", parent=st, **overrides)
-    return Paragraph(markup(text, ctx.lang), st)
+    return Paragraph(markup(ctx.protect(text), ctx.lang), st)
 
 
 def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
@@ -82,15 +83,18 @@ def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: s
     if key in ctx.fitted:
         return ctx.fitted[key]
     st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
-    size = st.fontSize
     found = None
-    while size >= min_size - 1e-6:
+    font = st.fontName
+    words = re.split(r"[ \t\n]+", typeset(ctx.protect(text), ctx.lang))   # a protected name is one word
+    widest = max((stringWidth(word, font, 1) for word in words), default=0)
+    for size in steps(st.fontSize, min_size):      # down the type scale, never below MIN_TEXT_PT
+        if widest * size > width:      # smaller rather than a word cut in two
+            continue
         p = paragraph(ctx, text, style, **{**overrides, "fontSize": size,
                                            "leading": size * st.leading / st.fontSize})
         if p.wrap(width, height)[1] <= height:
             found = p
             break
-        size -= 0.5
     ctx.fitted[key] = found
     return found
 
@@ -160,9 +164,9 @@ def address_markup(ctx: Context, lines: list[str]) -> str:
             label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
             out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.lang)}</font>')
         elif i == 0:
-            out.append(f'<font name="{ctx.fonts.bold}">{markup(line, ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}">{markup(ctx.protect(line), ctx.lang)}</font>')
         else:
-            out.append(markup(line, ctx.lang))
+            out.append(markup(ctx.protect(line), ctx.lang))
     return "<br/>".join(out)
 
 
@@ -174,14 +178,53 @@ def fit_address(ctx: Context, lines: list[str], width: float, height: float, siz
         return ctx.fitted[key]
     text = address_markup(ctx, lines)
     found = None
-    while size >= min_size - 1e-6:
-        st = ParagraphStyle("addr-fit", parent=ctx.styles["address"], fontSize=size, leading=size * 1.22)
+    for step in steps(size, min_size):
+        st = ParagraphStyle("addr-fit", parent=ctx.styles["address"], fontSize=step, leading=step * 1.22)
         p = Paragraph(text, st)
         if p.wrap(width, height)[1] <= height:
             found = p
             break
-        size -= 0.5
     ctx.fitted[key] = found
     return found
 
 
+
+
+def fill_columns(paras: list, boxes: list[tuple[float, float]], gap: float) -> tuple[list[list], list]:
+    """Flow paragraphs into boxes (width, height) one after the other, as frames would, but
+    without drawing: returns, per box, the (paragraph, space above) it holds, and what is left.
+    Paragraphs split between boxes by their own rules (no widows, no orphans)."""
+    todo = list(paras)
+    placed: list[list] = []
+    for width, height in boxes:
+        items, room = [], height
+        while todo:
+            p, above = todo[0], (gap if items else 0.0)
+            h = p.wrap(width, max(room - above, 0.0))[1]
+            if h <= room - above + 1e-6:
+                items.append((p, above))
+                room -= h + above
+                todo.pop(0)
+                continue
+            parts = p.split(width, room - above) if room - above > 0 else []
+            if len(parts) >= 2:
+                parts[0].wrap(width, room - above)
+                items.append((parts[0], above))
+                todo[0:1] = parts[1:]
+            break
+        placed.append(items)
+    return placed, todo
+
+
+def column_height(items: list) -> float:
+    return sum(p.height + above for p, above in items)
+
+
+def draw_column(c: Canvas, ctx: Context, items: list, x: float, top: float) -> float:
+    """Draw what fill_columns put in one box, from `top` down; returns the height used."""
+    y = top
+    for p, above in items:
+        y += above
+        p.drawOn(c, x, ctx.geometry.y(y) - p.height)
+        y += p.height
+    return y - top

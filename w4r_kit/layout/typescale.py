@@ -44,8 +44,9 @@ SCALE = (40, 32, 26, 20, 17, 14, 13, 12, 11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7, M
 # a black-and-white photocopy (SPEC §14); LIGHT is only ever a background.
 GREY = HexColor("#595959")    # 65 % black: labels, guides, lines to write on
 LIGHT = HexColor("#EDEDED")   # backgrounds only, never information
-RULE = HexColor("#666666")    # 60 % black: table rules, writing lines, footer rule
+RULE = HexColor("#4D4D4D")    # 70 % black: table rules, writing lines, footer rule (a 0.6 pt line survives a copy)
 TBC_RED = HexColor("#C4001A")
+WRITING_LINE_PT = 0.6         # lines and table rules people write on: thinner ones drop out of a copy
 
 
 def steps(start: float, floor: float = MIN_TEXT_PT) -> list[float]:
