@@ -19,6 +19,7 @@ from ..results import GroupResult, Results
 from .context import Context
 from .document import Document
 from .grid import PAPER_SIZES, Geometry
+from .group_names import keep_tail
 from .overflow import Overflow
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -68,16 +69,6 @@ def _fit(ctx: Context, text: str, width: float, height: float, style: str, size,
         if p is not None:
             return p
     raise Overflow("", f"'{text[:40]}' does not fit the certificate; shorten it", text=text)
-
-
-def keep_tail(name: str) -> str:
-    """Bind a short last word (and a dash before it) to the word before, so a name never ends
-    a line on a dash or leaves "5B" alone on the last line: "Lycée Aline / Mayrisch – 5B"."""
-    words = name.split(" ")
-    if len(words) < 3 or len(words[-1]) > 4:
-        return name
-    tail = 3 if words[-2] in ("–", "—", "-") and len(words) > 3 else 2
-    return " ".join(words[:-tail]) + " " + "\u00a0".join(words[-tail:])
 
 
 def draw(doc: Document, ctx: Context, group: GroupResult, results: Results, as_of: dt.date) -> None:

@@ -19,8 +19,9 @@ from . import charts
 from .context import Context
 from .document import Document
 from .furniture import footer, titled_band
-from .text import draw_paragraph, draw_text, fit_paragraph, paragraph, string_width
-from .typescale import BODY, CAPTION, GREY, LABEL, LIGHT, NOTE, RULE, SUBHEAD, TITLE
+from .group_names import keep_tail
+from .text import draw_paragraph, draw_text, fit_paragraph, paragraph, string_width, typeset
+from .typescale import BODY, CAPTION, GREY, LABEL, LIGHT, NOTE, RULE, SUBHEAD, TITLE, steps
 
 TOP_MM = 40                 # first line under the header band
 BOTTOM_MM = 24              # room kept above the footer
@@ -279,10 +280,18 @@ def _table_head(flow: _Flow, cols) -> None:
     flow.top += HEAD_MM * mm
 
 
+NAME_FLOOR_PT = 8.5     # a name shrinks down the type scale to this to stay on one line, then wraps
+
+
 def name_paragraph(ctx: Context, name: str, width: float, bold: bool):
-    """A group's name in its column: one line at the body size, else wrapped (never cut)."""
+    """A group's name in its column: one line, a step or two smaller if need be, else wrapped at
+    the body size with its short last word kept (never cut)."""
     font = ctx.fonts.bold if bold else ctx.fonts.regular
-    return fit_paragraph(ctx, name, width, 40 * mm, "body_left", BODY.pt, fontName=font)
+    for pt in steps(BODY.pt, NAME_FLOOR_PT):
+        if string_width(ctx, typeset(name, ctx.lang), bold, pt) <= width:
+            return fit_paragraph(ctx, name, width, 40 * mm, "body_left", pt, fontName=font, fontSize=pt,
+                                 leading=pt * BODY.leading / BODY.pt)
+    return fit_paragraph(ctx, keep_tail(name), width, 40 * mm, "body_left", BODY.pt, fontName=font)
 
 
 def _measure(ctx: Context, cols, cells: list[str], bold: bool):
