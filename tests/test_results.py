@@ -103,13 +103,14 @@ def season(tmp_path_factory):
         # The online export: tracking parameters in a column of their own, as a platform exports them.
         export = io.StringIO(newline="")
         writer = csv.writer(export)
-        writer.writerow(["Date", "Email", "UTM Content", "UTM Source"])
+        writer.writerow(["Date", "Email", "UTM Content", "UTM Source", "UTM Campaign"])
         url = number["ecole-c4", "kyung-seok-park", 2]["url"]
         code = url.split("utm_content=")[1]
         for i in range(4):
-            writer.writerow([f"2024-12-0{i + 1}", f"person{i}@example.org", code, "amnesty-lu"])
-        writer.writerow(["2024-12-05", "x@example.org", "", "facebook"])          # no code
-        writer.writerow(["2024-12-06", "y@example.org", "nobody-7", "amnesty-lu"])  # a code never printed
+            writer.writerow([f"2024-12-0{i + 1}", f"person{i}@example.org", code, "amnesty-lu", "w4r-2024"])
+        writer.writerow(["2024-12-05", "x@example.org", "", "facebook", ""])                 # no code
+        writer.writerow(["2024-12-06", "y@example.org", "nobody-7", "amnesty-lu", "w4r-2024"])  # never printed
+        writer.writerow(["2024-12-07", "z@example.org", code, "amnesty-lu", "w4r-2023"])   # last year's sheet
         (root / "export.csv").write_text(export.getvalue(), encoding="utf-8")
         outputs["online"] = _run(cli, "returns", "online", root / "export.csv", "--project", project)
         outputs["online_again"] = _run(cli, "returns", "online", root / "export.csv", "--project", project)
@@ -166,17 +167,17 @@ def test_cli_says_what_it_recorded_and_never_counts_twice(season):
     assert o["add_file"].strip() == "recorded 2 counts for 2 groups: 8 letters, 0 signatures"
     assert "was recorded before; nothing added" in o["add_file_again"]
     assert "tracking code from column 'UTM Content'" in o["online"]
-    assert "added 4 online signature(s) for 1 group(s), 2 unattributed" in o["online"]
-    assert "all 6 row(s) were imported before; nothing added" in o["online_again"]
+    assert "added 4 online signature(s) for 1 group(s), 3 unattributed" in o["online"]
+    assert "all 7 row(s) were imported before; nothing added" in o["online_again"]
     assert "the URLs in column 'Landing page'" in o["online_xlsx"]
     assert "added 1 online signature(s) for 1 group(s), 0 unattributed" in o["online_xlsx"]
-    assert "2 online signature(s) unattributed" in o["results"]
+    assert "3 online signature(s) unattributed" in o["results"]
     assert "1 sheet(s) still to review" in o["results"]
     with Registry.open_url(season["db"]) as reg, reg.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(counts)).scalar_one() == 3
-        assert conn.execute(select(func.sum(online.c.count))).scalar_one() == 7
+        assert conn.execute(select(func.sum(online.c.count))).scalar_one() == 8
         assert conn.execute(select(func.count()).select_from(online).where(online.c.group_id.is_(None))
-                            ).scalar_one() == 2
+                            ).scalar_one() == 3
 
 
 def test_results_report_in_each_language_has_ranking_rule_and_winners(season):
@@ -191,13 +192,13 @@ def test_results_report_in_each_language_has_ranking_rule_and_winners(season):
     assert "Les 2 groupes aux meilleurs totaux gagnent le prix." in fr and "Prix : Une visite du Parlement" in fr
     assert "Déi 2 Gruppe mat de beschten Totale gewannen." in lb and "D’Präisdréier" in lb
     assert "Prize winners 1 Groupe local Esch-sur-Alzette 26 points 2 Lycée Aline Mayrisch – 5B 25 points" in en
-    assert "2 online signatures could not be traced to a group" in en
+    assert "3 online signatures could not be traced to a group" in en
     assert "1 returned sheet is still to be checked by hand" in en
-    assert "2 signatures en ligne n’ont pu être rattachées à aucun groupe" in fr
-    # The season's totals, unattributed online signatures included: 58 + 2 x 14 + 7 = 93 points.
-    assert "58 14 7 93 signatures on paper letters signatures online points in total" in en
-    assert "58 14 7 93 signatures sur papier lettres signatures en ligne points au total" in fr
-    assert "58 14 7 93 Ënnerschrëften op Bréiwer Ënnerschrëften online Punkten am Ganzen Pabeier" in lb  # wraps
+    assert "3 signatures en ligne n’ont pu être rattachées à aucun groupe" in fr
+    # The season's totals, unattributed online signatures included: 58 + 2 x 14 + 8 = 94 points.
+    assert "58 14 8 94 signatures on paper letters signatures online points in total" in en
+    assert "58 14 8 94 signatures sur papier lettres signatures en ligne points au total" in fr
+    assert "58 14 8 94 Ënnerschrëften op Bréiwer Ënnerschrëften online Punkten am Ganzen Pabeier" in lb  # wraps
     assert "Per case" in en and "Per group" in en
 
 

@@ -122,9 +122,13 @@ def attribute(config: KitConfig, table: Table, sheets) -> OnlineImport:
     if found is None:
         raise KitError(*problems.items)
     kind, where = found
-    index: dict[tuple, list[SheetKey]] = defaultdict(list)
+    index: dict[tuple, list[tuple[SheetKey, dict[str, str]]]] = defaultdict(list)
     for sheet, values in sheet_keys(sheets):
-        index[tuple(values.get(k, "") for k in keys)].append(sheet)
+        index[tuple(values.get(k, "") for k in keys)].append((sheet, values))
+    # The parameters that are the same on every sheet of the campaign (utm_campaign=w4r-2024):
+    # where a row carries one, it must agree, so last year's sheet "groupe-esch-1" is not this year's.
+    fixed = [normalise(k) for k in config.petition.tracking if normalise(k) not in keys]
+    fixed_columns = [k for k in fixed if k in table.header] if kind == "columns" else []
 
     seen: Counter[str] = Counter()
     rows = []
@@ -135,13 +139,15 @@ def attribute(config: KitConfig, table: Table, sheets) -> OnlineImport:
         fingerprint = f"{digest}.{seen[digest]}"       # identical rows are distinct signatures
         page = ""
         if kind == "columns":
-            values = {k: row.values.get(k, "") for k in where}
+            values = {k: row.values.get(k, "") for k in (*where, *fixed_columns)}
         else:
             text = row.values.get(where, "")
             values = _url_params(text) or {}
             page = _page(text) if "://" in text else ""
         key = tuple(values.get(k, "").strip().casefold() for k in keys)
-        candidates = index.get(key, []) if any(key) else []
+        given = {k: values[k].strip().casefold() for k in fixed if values.get(k, "").strip()}
+        candidates = [sheet for sheet, printed in (index.get(key, []) if any(key) else [])
+                      if all(printed.get(k) == v for k, v in given.items())]
         if page:
             candidates = [c for c in candidates if c.page == page] or candidates
         groups = {c.group_id for c in candidates}
