@@ -200,6 +200,7 @@ def test_results_report_in_each_language_has_ranking_rule_and_winners(season):
     assert "58 14 8 94 signatures sur papier lettres signatures en ligne points au total" in fr
     assert "58 14 8 94 Ënnerschrëften op Bréiwer Ënnerschrëften online Punkten am Ganzen Pabeier" in lb  # wraps
     assert "Per case" in en and "Per group" in en
+    assert "Counted for a group as a whole, without a case, and so in the totals and per group only: 9 letters." in en
 
 
 def test_certificates_for_every_group_that_returned_something_in_its_language(season):

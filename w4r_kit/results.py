@@ -136,6 +136,8 @@ class Results:
     """Returned sheets read with doubt and not yet settled (`returns set`)."""
     sheets_issued: int
     sheets_returned: int
+    without_case: Figures = Figures()
+    """Counted for a group as a whole (no case): in the totals and per group, not per case."""
 
     @property
     def winners(self) -> list[GroupResult]:
@@ -200,6 +202,7 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
             online[row.group_id, row.case] += row.count
 
     groups = []
+    without_case = Figures()
     for gid, sheets in sheets_of.items():
         name = sheets[-1].group_name
         lang = Counter(s.lang for s in sheets).most_common(1)[0][0]
@@ -218,8 +221,9 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
                                     hand_letters[gid, case], online[gid, case])
         figures = sum(by_case.values(), Figures())
         # Counts given for the group as a whole (no case).
-        figures += Figures(0 if any_scan else hand_signatures[gid, None], 0, hand_letters[gid, None],
-                           online[gid, None])
+        whole = Figures(0 if any_scan else hand_signatures[gid, None], 0, hand_letters[gid, None], online[gid, None])
+        figures += whole
+        without_case += whole
         total = figures.total(rule)
         groups.append(GroupResult(gid, name, lang, audience, len(sheets), returned[gid], figures, by_case,
                                   total, members.get(gid)))
@@ -232,7 +236,7 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
     # The season's totals include the online signatures no group can claim: they were made.
     totals = sum((g.figures for g in groups), Figures()) + Figures(online=unattributed)
     return Results(rule, groups, dict(by_case_total), totals, unattributed, to_review,
-                   sum(g.sheets_issued for g in groups), sum(g.sheets_returned for g in groups))
+                   sum(g.sheets_issued for g in groups), sum(g.sheets_returned for g in groups), without_case)
 
 
 def _rank(groups: list[GroupResult], rule: ResultsConfig) -> list[GroupResult]:

@@ -386,6 +386,13 @@ def _charts(flow: _Flow, results: Results, case_names: dict[str, str]) -> None:
         place(charts.bar_chart(ctx, case_bars, g.content_width))
     else:
         _paragraph(flow, w.get("results_nothing"))
+    whole = results.without_case
+    if whole.signatures or whole.letters or whole.online:
+        # So the per-case bars are not read as the whole season.
+        items = [f"{number(w, n)} {w.get(_plural_key(w, key, n))}" for n, key in
+                 ((whole.letters, "results_letters"), (whole.signatures, "results_signatures"),
+                  (whole.online, "results_online")) if n]
+        _paragraph(flow, w.get("results_without_case", items=", ".join(items)), "small")
     flow.top += SECTION_GAP_MM * mm
     participants = [p for p in results.groups if p.returned_anything]
     if not participants:
