@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import KitError, Problem, Problems
 from ..tracking import SheetIds, sheet_id as hash_sheet_id
 from . import migrate
-from .schema import SCAN_STATUSES, counts, online, packs, scans, sheets, staff
+from .schema import ROUTES, counts, online, packs, scans, sheets, staff
 
 ENV_VAR = "W4R_KIT_DB"
 DEFAULT_FILE = "registry.sqlite"
@@ -206,6 +206,8 @@ class Registry:
     def __init__(self, engine: Engine, where: Problem) -> None:
         self.engine = engine
         self.where = where            # what to name in a message about this registry
+        self.upgrade_report: tuple[str | None, str] | None = None
+        """(revision before, after) of the migration run on open."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -251,19 +253,44 @@ class Registry:
         except (NoSuchModuleError, ImportError) as exc:
             raise _problem(where, f"{shown}: the database driver is missing ({exc}); "
                                   "pip install 'psycopg[binary]'") from None
+        except OSError as exc:           # the SQLite file's folder cannot be created
+            raise _problem(where, f"cannot open the registry {shown}: {exc.strerror}") from None
         registry = cls(engine, where)
-        registry.upgrade()
+        registry.upgrade_report = registry.upgrade()
         return registry
 
     def upgrade(self) -> tuple[str | None, str]:
         """Create or migrate the schema to the newest revision; returns (before, after)."""
         try:
-            with self.engine.begin() as conn:
-                return migrate.upgrade(conn)
+            with self.engine.connect() as conn:
+                sqlite = conn.dialect.name == "sqlite"
+                if sqlite:
+                    # SQLite's batch ALTERs copy a table, drop it and rename the copy: foreign
+                    # keys are switched off meanwhile (only possible outside a transaction),
+                    # then checked whole before the migration commits.
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        done = migrate.upgrade(conn)
+                        if sqlite and done[0] != done[1]:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                            if broken:
+                                raise migrate.SchemaError(f"the migration would break {len(broken)} reference(s) "
+                                                          f"between tables (first: {tuple(broken[0])}); "
+                                                          "nothing was changed")
+                    return done
+                finally:
+                    if sqlite:
+                        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
         except migrate.SchemaError as exc:
             raise _problem(self.where, f"{self.url}: {exc}") from None
         except DBAPIError as exc:
             raise _problem(self.where, f"cannot open the registry {self.url}: {_reason(exc)}") from None
+
+    def _reading(self):
+        """A connection for reads: on SQLite its transaction is a snapshot that takes no write
+        lock (writers go on meanwhile); every write re-checks what it read under the lock."""
+        return self.engine.connect().execution_options(registry_reads_only=True)
 
     @property
     def url(self) -> str:
@@ -271,7 +298,7 @@ class Registry:
         return self.engine.url.render_as_string(hide_password=True)
 
     def revision(self) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return migrate.current(conn)
 
     def close(self) -> None:
@@ -289,7 +316,7 @@ class Registry:
         """The id of each sheet in `keys`, in order: the recorded id of a sheet already in the
         registry; else the hash of its key (as tracking.SheetIds makes it), rehashed with a
         counter while the id is taken by another sheet of this run or of the registry."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             known = self._known(conn, keys)
             out: list[str | None] = [known.get(k.identity) for k in keys]
             seen = set(known.values())
@@ -331,6 +358,8 @@ class Registry:
     def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
                      issued_by: str | None = None) -> list[int | None]:
         """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
+        if route not in ROUTES:
+            raise ValueError(f"route must be one of {', '.join(ROUTES)}, not {route!r}")
         wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
                   for pack in issued for s in pack.sheets}
         now = _now()
@@ -417,21 +446,25 @@ class Registry:
     # -- reading what was issued ---------------------------------------------------------------
 
     def sheet(self, sheet_id: str) -> SheetRecord | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(_sheet_query().where(sheets.c.sheet_id == sheet_id)).first()
         return SheetRecord(*row) if row else None
 
-    def sheets(self, pack_id: int | None = None) -> list[SheetRecord]:
-        """Every sheet issued (of one pack), in the order recorded."""
+    def sheets(self, pack_id: int | None = None, campaign: str | None = None) -> list[SheetRecord]:
+        """Every sheet issued (of one pack, of one campaign), in the order recorded."""
         query = _sheet_query().order_by(sheets.c.id)
         if pack_id is not None:
             query = query.where(sheets.c.pack_id == pack_id)
-        with self.engine.connect() as conn:
+        if campaign is not None:
+            query = query.where(sheets.c.campaign == campaign)
+        with self._reading() as conn:
             return [SheetRecord(*row) for row in conn.execute(query)]
 
     def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
-              case: str | None = None) -> list[PackRecord]:
-        """Packs issued, newest first; `group` matches a group id exactly or a part of a name."""
+              case: str | None = None, limit: int | None = None, offset: int = 0,
+              campaign: str | None = None) -> list[PackRecord]:
+        """Packs issued, newest first; `group` matches a group id exactly or a part of a name
+        (any case); `limit` and `offset` page through them."""
         p = packs.c
         n = (select(func.count()).select_from(sheets).where(sheets.c.pack_id == p.id)
              .correlate(packs).scalar_subquery())
@@ -439,13 +472,19 @@ class Registry:
                        p.lang, p.audience, p.cases, n).order_by(p.id.desc())
         if route:
             query = query.where(p.route == route)
+        if campaign:
+            query = query.where(p.campaign == campaign)
         if group:
             query = query.where(or_(p.group_id == group, p.group_name.icontains(group, autoescape=True)))
         if lang:
             query = query.where(p.lang == lang)
         if case:
             query = query.where((literal(" ") + p.cases + literal(" ")).contains(f" {case} ", autoescape=True))
-        with self.engine.connect() as conn:
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self._reading() as conn:
             return [PackRecord(*row[:3], _utc(row[3]), *row[4:10], tuple(row[10].split()), row[11])
                     for row in conn.execute(query)]
 
@@ -490,7 +529,7 @@ class Registry:
         s = scans.c
         query = select(s.sheet_id, s.status, s.signatures, s.consent_yes, s.consent_no, s.scan_file, s.page,
                        s.detail, s.recorded_at).order_by(s.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             if sheet_ids is None:
                 rows = list(conn.execute(query))
             else:
@@ -516,7 +555,7 @@ class Registry:
                        c.recorded_at).order_by(c.id)
         if group_id is not None:
             query = query.where(c.group_id == group_id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [CountRecord(*row[:7], _utc(row[7])) for row in conn.execute(query)]
 
     def add_online(self, group_id: str | None, sheet_id: str | None, case: str | None, count: int,
@@ -529,7 +568,7 @@ class Registry:
     def online(self) -> list[OnlineRecord]:
         o = online.c
         query = select(o.id, o.group_id, o.sheet_id, o.case_id, o.count, o.source_file, o.recorded_at).order_by(o.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [OnlineRecord(*row[:6], _utc(row[6])) for row in conn.execute(query)]
 
     # -- staff accounts (web) ------------------------------------------------------------------
@@ -546,18 +585,18 @@ class Registry:
                 conn.execute(staff.insert().values(name=name, password_hash=password_hash, created_at=_now()))
 
     def staff_hash(self, name: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(staff.c.password_hash).where(staff.c.name == name)).scalar_one_or_none()
 
     def staff_names(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return list(conn.execute(select(staff.c.name).order_by(staff.c.name)).scalars())
 
     # -- totals --------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, int]:
         """How many rows each table holds (for `registry info`)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for t in (packs, sheets, scans, counts, online, staff)}
 
@@ -584,7 +623,9 @@ def _sqlite_engine(url) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not memory:
             cursor.execute("PRAGMA journal_mode = WAL")      # readers never wait for a writer
-            cursor.execute("PRAGMA synchronous = NORMAL")    # durable at each checkpoint; safe in WAL
+            # Every commit reaches the disk before a file is written or a download leaves:
+            # one fsync per transaction, nothing next to rendering the PDFs.
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -592,7 +633,8 @@ def _sqlite_engine(url) -> Engine:
     def _begin(conn) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction never
         # fails half-way with "database is locked": writers queue (busy_timeout) instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = conn.get_execution_options().get("registry_reads_only")
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
 
