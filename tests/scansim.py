@@ -367,7 +367,8 @@ class Stack:
 
 def _save_pdf(pages: list[Image.Image], path: Path, dpi: int, quality: int | None) -> None:
     first, rest = pages[0], pages[1:]
-    kw = dict(save_all=True, append_images=rest, resolution=dpi)
+    from pdfcheck import SCAN_PRODUCER
+    kw = dict(save_all=True, append_images=rest, resolution=dpi, producer=SCAN_PRODUCER, title="scan")
     if first.mode != "1":                      # grey and colour pages are JPEG in the PDF, as copiers write them
         kw["quality"] = quality or 92
     first.save(path, "PDF", **kw)

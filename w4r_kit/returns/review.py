@@ -42,6 +42,11 @@ def review_pdf(kit, pages: list, result, day: dt.date | None = None) -> bytes:
     return doc.finish()
 
 
+def reasons_text(words, reasons) -> str:
+    from .scan import reasons_text as text
+    return text(words, reasons)
+
+
 def _page(doc: Document, ctx: Context, page, names: dict[str, str], summary: str) -> None:
     g, w = ctx.geometry, ctx.words
     x, width = MARGIN_MM * mm, g.width - 2 * MARGIN_MM * mm
@@ -61,7 +66,8 @@ def _page(doc: Document, ctx: Context, page, names: dict[str, str], summary: str
             sheet = w.get("review_no_id")
         draw_text(c, ctx, sheet, x, top + 3 * mm, 8.5, max_width=width)
         top += 5 * mm
-        top += draw_paragraph(c, ctx, page.detail, x, top, width, "small", textColor=DOUBT) + 1.5 * mm
+        why = reasons_text(w, page.reasons) if page.reasons else page.detail
+        top += draw_paragraph(c, ctx, why, x, top, width, "small", textColor=DOUBT) + 1.5 * mm
         if page.signatures is not None:
             draw_text(c, ctx, w.get("review_read", signatures=page.signatures, yes=page.consent_yes or 0,
                                     no=page.consent_no or 0), x, top + 3 * mm, 8.5, max_width=width)

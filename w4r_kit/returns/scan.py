@@ -47,6 +47,7 @@ class PageResult:
     consent_yes: int | None = None
     consent_no: int | None = None
     reading: rows.PageReading | None = None
+    reasons: tuple = ()                         # why it goes to review: (strings key, values) pairs
     # For the review file: the page as scanned (JPEG) and where the form sits on it.
     image_jpeg: bytes = b""
     image_size: tuple[int, int] = (0, 0)
@@ -232,9 +233,8 @@ class PageReader:
             if not lay.consent:
                 result.consent_yes = result.consent_no = None
             if reading.doubtful:
-                return self._review(result, image, *[
-                    ("scan_row", (("n", r.number), ("what", "; ".join(rows.describe(self.words, d) for d in r.doubts))))
-                    for r in reading.doubtful])
+                return self._review(result, image, *[("scan_row", (("n", r.number), ("doubts", r.doubts)))
+                                                     for r in reading.doubtful])
             result.status = MASTER if code.kind == "master" else READ
             result.detail = f"{reg.marks_found} marks"
             return result
@@ -243,7 +243,8 @@ class PageReader:
     def _review(self, result: PageResult, image: np.ndarray, *why: tuple[str, tuple]) -> PageResult:
         from PIL import Image
         result.status = REVIEW
-        result.detail = "; ".join(self.words.get(key, **dict(values)) for key, values in why)
+        result.reasons = why
+        result.detail = reasons_text(self.words, why)
         buf = io.BytesIO()
         Image.fromarray(image).save(buf, "JPEG", quality=70, optimize=True)
         result.image_jpeg, result.image_size = buf.getvalue(), (image.shape[1], image.shape[0])
@@ -280,6 +281,7 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
     result = ScanResult()
     with Registry.open(project) as registry:
         reader = PageReader(kit, registry)
+        seen: set[str] = set()
         if on_total:
             on_total(sum(n for _, n in inputs))
         for path, n in inputs:
@@ -290,7 +292,7 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
                     t0 = time.perf_counter()
                     image, px_mm = render_page(pdf[i])
                     page = reader.read(image, px_mm, name, i + 1)
-                    _record(registry, page)
+                    _record(registry, page, seen)
                     page.seconds = time.perf_counter() - t0
                     result.pages.append(page)
                     if progress:
@@ -317,18 +319,34 @@ def _display(path: Path, project) -> str:
         return str(path)
 
 
+def reasons_text(words, reasons) -> str:
+    """Why a page goes to review, in words."""
+    said = []
+    for key, values in reasons:
+        values = dict(values)
+        if key == "scan_row":
+            values["what"] = "; ".join(rows.describe(words, d) for d in values.pop("doubts"))
+        said.append(words.get(key, **values))
+    return "; ".join(said)
+
+
 def message_words(kit):
     """The words the reader speaks in (CLI lines, registry notes): English where the kit has
     it, else its first language. The review file uses the kit's first language."""
     return kit.words.get("en") or kit.words[kit.config.campaign.languages[0]]
 
 
-def _record(registry, page: PageResult) -> None:
+def _record(registry, page: PageResult, seen: set[str]) -> None:
     """Record a sheet's page; a second reading of a sheet already read becomes a duplicate."""
     if not page.sheet_id or page.status not in (READ, REVIEW):
         return
     if registry.sheet(page.sheet_id) is None:
         return                                   # never issued: nothing to record it against
+    if page.sheet_id in seen:
+        page.status = DUPLICATE
+        page.detail = f"sheet {page.sheet_id} is twice in this scan; counted once"
+        return
+    seen.add(page.sheet_id)
     fresh = registry.record_scan(page.sheet_id, page.file, page.page, page.signatures, page.consent_yes,
                                  page.consent_no, page.status, page.detail)
     if not fresh:
