@@ -319,8 +319,13 @@ def _results(r: _Reader, languages: tuple[str, ...]) -> ResultsConfig:
     if minimum < 0:
         r.error("prize_min", f"{minimum} is negative; use 0 or more")
         minimum = default.prize_min
+    prize = r.translations("prize", languages) if "prize" in r.data else {}
+    for lang in languages:
+        if prize and lang not in prize:
+            r.p.add(f"no prize text for '{lang}'; add {lang} = \"...\" (it is printed on the results and the "
+                    "winners' certificates)", r.file, r.line("prize"), f"[results] prize.{lang}")
     if weights and not any(weights.values()):
         r.error("signatures", "signatures, letters and online are all 0: nothing would count; give one of them points")
     return ResultsConfig(**weights, per_member=r.get("per_member", bool, False, "true or false"),
                          prize_top=top, prize_scope=scope, prize_min=float(minimum),
-                         prize=r.translations("prize", languages) if "prize" in r.data else {})
+                         prize=prize)
