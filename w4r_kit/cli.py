@@ -246,7 +246,7 @@ def poster(
                                                  "fill in by hand).")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="A4, A3, Letter or Tabloid (default: "
                                                  "kit.toml [print] paper).")] = None,
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Write poster-LANG.pdf: an event poster with a QR code to [campaign] url.
@@ -398,6 +398,7 @@ def registry_upgrade(project: ProjectOpt = None) -> None:
                    f"{'to ' if before else ''}{after}")
 
 
+# --------------------------------------------------------------------------- returns and results (SPEC §12)
 
 returns_app = typer.Typer(
     name="returns", add_completion=False, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -467,6 +468,81 @@ def returns_set(
     consent = f"; {yes or 0} yes, {no or 0} no" if yes is not None or no is not None else ""
     typer.echo(f"sheet {record.sheet_id} ({record.group_name}, {record.case}, sheet {record.number} / {record.of}): "
                f"{signatures} signature{'s' if signatures != 1 else ''}{consent} recorded")
+
+
+@returns_app.command("add")
+@handle_errors
+def returns_add(
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="The group id (as on its sheets and "
+                                                 "return form).")] = None,
+    case: Annotated[Optional[str], typer.Option("--case", "-c", help="The case the count is for (optional).")] = None,
+    letters: Annotated[Optional[int], typer.Option("--letters", min=0, max=1_000_000,
+                                                   help="Letters counted.")] = None,
+    signatures: Annotated[Optional[int], typer.Option("--signatures", min=0, max=1_000_000,
+                                                      help="Signatures counted (e.g. the return form's figure).")] = None,
+    members: Annotated[Optional[int], typer.Option("--members", min=1, max=100_000,
+                                                   help="The group's size, for a ranking per member.")] = None,
+    from_file: Annotated[Optional[Path], typer.Option("--from", help="A CSV or XLSX file with columns group, "
+                                                      "case, letters, signatures, members: many counts at once.",
+                                                      dir_okay=False)] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Record letters and signatures counted by hand, for one group or from a file.
+
+    Nothing is recorded unless every row is right. Counts add up: run it again for a
+    second delivery.
+
+    Example: w4r-kit returns add --group groupe-esch --letters 42
+    """
+    from .returns.counts import record_counts
+    if from_file is None and group is None:
+        raise typer.BadParameter("give --group ID (with --letters/--signatures) or --from FILE", param_hint="--group")
+    if from_file is not None and any(v is not None for v in (group, case, letters, signatures, members)):
+        raise typer.BadParameter("--from takes every count from the file; give it alone", param_hint="--from")
+    p = _project(project, None)
+    source = None if from_file is None else (from_file if from_file.is_absolute() else Path.cwd() / from_file)
+    added = record_counts(p, source, group, case, letters, signatures, members)
+    typer.echo(added.summary())
+
+
+@returns_app.command("online")
+@handle_errors
+def returns_online(
+    export: Annotated[Path, typer.Argument(metavar="EXPORT", help="The petition's export (.csv or .xlsx), one "
+                                           "row per online signature.", dir_okay=False)],
+    project: ProjectOpt = None,
+) -> None:
+    """Attribute the online petition's signatures to groups through their tracking codes.
+
+    The code is read from columns named like the [petition] tracking parameters
+    (utm_content) or from a column of landing-page URLs. Rows without a known code are
+    counted as unattributed. Importing the same export again counts nothing twice.
+
+    Example: w4r-kit returns online petition-export.csv
+    """
+    from .returns.online import import_online
+    p = _project(project, None)
+    imported = import_online(p, export if export.is_absolute() else Path.cwd() / export)
+    typer.echo(imported.summary())
+
+
+@app.command("results")
+@handle_errors
+def results_cmd(
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language of the results report; "
+                                                      "repeat for several (default: every campaign language).")] = None,
+    project: ProjectOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Write OUT/results/: results.csv and .xlsx, results-LANG.pdf and a certificate per group.
+
+    The total and the prize follow [results] in kit.toml; the rule is printed on the results.
+
+    Example: w4r-kit results --lang fr --lang lb
+    """
+    from .results import build_results
+    written = build_results(_project(project, out), lang)
+    typer.echo(written.summary())
 
 
 def run() -> None:  # console script entry point

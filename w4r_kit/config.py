@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems, closest, did_you_mean
-from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SEND_WAYS, SIGNATURE_COLUMNS, BrandConfig,
+from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, PRIZE_SCOPES, SEND_WAYS, SIGNATURE_COLUMNS, BrandConfig,
                     CampaignConfig, KitConfig, PetitionConfig, PostageConfig, PostageZone, PrintConfig,
-                    RegistryConfig, SectionConfig, SignatureConfig, country_key)
+                    RegistryConfig, ResultsConfig, SectionConfig, SignatureConfig, country_key)
 from .project import Project, inside
 from .yamlload import not_utf8
 
@@ -34,6 +34,9 @@ SCHEMA: dict[str, dict[str, bool]] = {
     # kit extras: the advice page's postage table and where letters go
     "postage": {"currency": False, "zones": False, "send": False, "send_by": False, "send_to": False,
                 "suspended": False},
+    # [results]: returns and results (SPEC §12)
+    "results": {"signatures": False, "letters": False, "online": False, "per_member": False,
+                "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False},
 }
 ZONE_KEYS = ("name", "price", "countries")
 MAX_PRICE = 1000
@@ -339,10 +342,11 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                 "postgresql://user:password@host/dbname")
 
     postage = _postage(reader("postage"), text, languages, today)
+    results = _results(reader("results"), languages)
 
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
                      petition=petition, signatures=signatures, registry=registry, postage=postage,
-                     lines=lines)
+                     results=results, lines=lines)
 
 
 # --------------------------------------------------------------------------- kit extras
@@ -446,3 +450,43 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
             zones.append(PostageZone(names, float(price), tuple(c.strip() for c in countries), line))
     return PostageConfig(currency=currency, zones=tuple(zones), send=send, send_by=send_by,
                          send_to=r.lines_list("send_to"), suspended=r.lines_list("suspended"))
+
+
+# --------------------------------------------------------------------------- results
+
+MAX_WEIGHT = 1000
+
+
+def _results(r: _Reader, languages: tuple[str, ...]) -> ResultsConfig:
+    """[results]: the weights of the total and the prize rule (SPEC §12)."""
+    default = ResultsConfig()
+    weights = {}
+    for key in ("signatures", "letters", "online"):
+        value = r.get(key, (int, float), getattr(default, key), "a number of points, e.g. 1")
+        if not 0 <= value <= MAX_WEIGHT:
+            r.error(key, f"{value} is out of range; use 0 (not counted) up to {MAX_WEIGHT} points")
+            value = getattr(default, key)
+        weights[key] = float(value)
+    top = r.get("prize_top", int, default.prize_top, "a whole number of winners, e.g. 3")
+    if top < 0:
+        r.error("prize_top", f"{top} winners? use 0 (no prize) or more")
+        top = default.prize_top
+    scope = r.get("prize_scope", str, default.prize_scope, '"all", "audience" or "lang"')
+    if scope not in PRIZE_SCOPES:
+        r.error("prize_scope", f"'{scope}' is not a prize scope; use one of {', '.join(PRIZE_SCOPES)}"
+                + did_you_mean(scope, PRIZE_SCOPES))
+        scope = default.prize_scope
+    minimum = r.get("prize_min", (int, float), default.prize_min, "a total, e.g. 1")
+    if minimum < 0:
+        r.error("prize_min", f"{minimum} is negative; use 0 or more")
+        minimum = default.prize_min
+    prize = r.translations("prize", languages) if "prize" in r.data else {}
+    for lang in languages:
+        if prize and lang not in prize:
+            r.p.add(f"no prize text for '{lang}'; add {lang} = \"...\" (it is printed on the results and the "
+                    "winners' certificates)", r.file, r.line("prize"), f"[results] prize.{lang}")
+    if weights and not any(weights.values()):
+        r.error("signatures", "signatures, letters and online are all 0: nothing would count; give one of them points")
+    return ResultsConfig(**weights, per_member=r.get("per_member", bool, False, "true or false"),
+                         prize_top=top, prize_scope=scope, prize_min=float(minimum),
+                         prize=prize)
