@@ -114,8 +114,13 @@ def _context(kit: Kit, lang: str) -> Context:
     return cached[1]
 
 
-def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0) -> list[ManifestRow]:
-    """Collector's page, the sheets of every case, the return form; returns manifest rows."""
+def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0,
+              before_sheets: Callable[[Document, Context, Case], None] | None = None) -> list[ManifestRow]:
+    """Collector's page, the sheets of every case, the return form; returns manifest rows.
+
+    `before_sheets` draws more pages of a case ahead of its sheets (the self-service pack
+    puts the case sheet, model letter and writing paper there).
+    """
     group = pack.group
     ctx = _context(kit, group.lang)
     w = ctx.words
@@ -128,6 +133,8 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
         rows = []
         for case in pack.cases:
             doc.outline(case.name, outline_level)
+            if before_sheets:
+                before_sheets(doc, ctx, case)
             labels = pack.labels[case.id]
             pages = draw_sheets(doc, ctx, case, group.audience, labels)
             rows += [ManifestRow(label.sheet_id, group.id, group.name, case.id, group.lang, file, page, label.url)
@@ -161,13 +168,13 @@ def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
-                     merge: bool = False, jobs: int = 1,
-                     progress: Callable[[int], None] | None = None) -> BatchResult:
-    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv."""
-    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
-    kit = load_project(project, allow_incomplete=True)
-    problems = Problems(project.root)
+def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems: Problems) -> list[Pack]:
+    """Read and check a groups file against the kit and plan every group's pack.
+
+    Raises KitError with every problem (each with its line in the groups file); the
+    warnings stay in `problems`. The CLI and the self-service page both go through here.
+    """
+    project = kit.project
     known = [c.id for c in kit.cases]
     for case_id in case_ids or []:
         if case_id not in known:
@@ -197,6 +204,17 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
             problems.add(f"no case is complete in '{pack.group.lang}' for group '{pack.group.id}'",
                          groups_file, pack.group.line, "cases")
     problems.raise_if_errors()
+    return packs
+
+
+def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
+                     merge: bool = False, jobs: int = 1,
+                     progress: Callable[[int], None] | None = None) -> BatchResult:
+    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv."""
+    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
+    kit = load_project(project, allow_incomplete=True)
+    problems = Problems(project.root)
+    packs = packs_for(kit, groups_file, case_ids, problems)
 
     out = project.out / SIGNATURES_DIR
     sheets = sum(_sheets(pack) for pack in packs)
