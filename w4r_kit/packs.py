@@ -103,7 +103,7 @@ def group_name_problems(name: str, kit: Kit) -> list[str]:
     except ImportError:          # older library: the checks the groups file makes
         check_group_name = None
     if check_group_name is not None:
-        return list(check_group_name(name, kit))
+        return list(check_group_name(name, kit)) + formula_problems(name)
     if not name:
         return ["empty name; it is printed on every sheet"]
     messages = []
@@ -112,7 +112,19 @@ def group_name_problems(name: str, kit: Kit) -> list[str]:
     missing = kit.fonts.missing(name)
     if missing:
         messages.append(cannot_draw(missing))
-    return messages
+    return messages + formula_problems(name)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def formula_problems(name: str) -> list[str]:
+    """A name a spreadsheet would run as a formula (=HYPERLINK(…)) is refused where the public
+    types it; the registry's exports neutralise such cells from every other route too."""
+    if name[:1] in FORMULA_STARTS:
+        return [f"starts with '{name[0]}', which spreadsheets read as a formula; start the name with a "
+                "letter or a digit"]
+    return []
 
 
 def visitor_group_id(name: str) -> str:
@@ -183,6 +195,20 @@ def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))   # no clock in the archive
     info.external_attr = 0o644 << 16
     return info
+
+
+def record_pack(registry, route: str, campaign: str, group: Group, rows: list[batch.ManifestRow],
+                issued_by: str | None = None) -> int:
+    """A pack and its sheets in the registry, in one transaction; returns the pack id."""
+    from .registry import IssuedSheet
+    numbers: dict[str, int] = {}
+    sheets = []
+    for row in rows:
+        k = numbers[row.case] = numbers.get(row.case, 0) + 1
+        sheets.append(IssuedSheet(row.sheet_id, row.case, row.lang, k, group.sheets, row.url, row.file, row.page))
+    cases = list(group.cases) or list(dict.fromkeys(row.case for row in rows))
+    return registry.record_pack(route, campaign, group.id, group.name, group.contact, group.lang, group.audience,
+                                cases, sheets, issued_by=issued_by)
 
 
 KINDS = ("case-sheet", "letter")
