@@ -116,4 +116,5 @@ def test_characters_the_fonts_cannot_draw_in_a_group(cli, kit):
 
 def test_group_name_too_long_for_its_line(cli, kit):
     assert fails(cli, kit, "id,name,lang,sheets\na," + "Lycée technique " * 30 + ",fr,2\n") == [
-        "groups.csv:2: name: too long for its line even at 4.5 pt; shorten it"]
+        "groups.csv:2: name: is 479 characters long; a group name has at most 48 (it is printed before the "
+        "sheet number and id in the footer of every sheet); shorten it"]

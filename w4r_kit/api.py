@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
     kit = load_project(project, langs, allow_incomplete, case_ids)
     langs = list(langs or kit.config.campaign.languages)
+    options = checked_group(kit, options)
     empty = [lang for lang in langs if not kit.cases_for(lang)]
     if empty:
         raise KitError(*[Problem("cases", 0, f"[{lang}]", "no case is complete in this language; nothing to build")
@@ -40,10 +42,22 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
     """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets."""
     kit = load_project(project, [lang], case_ids=[case_id])
+    options = checked_group(kit, options, lang)
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
     docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options)}, [lang], options)
     return Result(write_all(docs), {path: _count(docs[path])}, kit.warnings)
+
+
+def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:
+    """Options with the group name as printed (NFC, trimmed), after the one group-name check."""
+    if options.group is None:
+        return options
+    from .groups import check_group_name
+    messages = check_group_name(options.group, kit, lang)
+    if messages:
+        raise KitError(*[Problem("", 0, "--group", message) for message in messages], *kit.warnings)
+    return replace(options, group=unicodedata.normalize("NFC", options.group).strip())
 
 
 def check(project: Project, langs: list[str] | None = None, allow_incomplete: bool = False,

@@ -21,7 +21,7 @@ from .groups import load_groups
 from .layout import collector, return_form
 from .layout.common import Context, Document
 from .layout.overflow import Overflow
-from .load import Kit, Source, cannot_draw, load_project
+from .load import Kit, Source, load_project
 from .model import Case, Group
 from .output import Staging
 from .project import Project
@@ -181,12 +181,8 @@ def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems:
             problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
                          project.cases_dir, 0, "--case")
     groups = load_groups(groups_file, kit.config.campaign.languages, known, kit.config.signatures.audience,
-                         problems)
+                         problems, kit)        # names through groups.check_group_name
     for group in groups:
-        for source in _group_sources(group):
-            missing = kit.fonts.missing(source.text)
-            if missing:
-                problems.add(cannot_draw(missing), source.file, source.line, source.field)
         for case_id in group.cases:
             missing = kit.incomplete.get(group.lang, {}).get(case_id)
             if missing:

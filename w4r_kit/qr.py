@@ -717,3 +717,10 @@ def encode(data: str, ec: str = "M", *, mask: int | None = None,
            version: int | None = None) -> QrMatrix:
     """Encode one string (byte mode, UTF-8) as the smallest QR symbol that fits."""
     return encode_many([data], ec, mask=mask, version=version)[0]
+
+
+def symbol_size(data: str, ec: str = "M") -> int:
+    """Modules per side of the smallest symbol holding `data` (byte mode), without encoding it.
+
+    Raises ValueError when no QR code version holds it."""
+    return _smallest_version(len(data.encode("utf-8")), ec) * 4 + 17

@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
+from .common import (GREY, RULE, Context, Document, Geometry, draw_qr, draw_text, fit_paragraph, string_width,
                      titled_band, typeset)
 from .overflow import Overflow
 
@@ -78,7 +78,7 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
                          sheet_id=label.sheet_id)
     size = FOOTER_PT
     width = stringWidth(text, ctx.fonts.bold, size)
-    room = g.content_width - (QR_MM + 10) * mm
+    room = footer_room(g)
     if width > room:                    # a long group name: smaller, never cut
         size *= room / width
     with doc.page() as c:
@@ -88,6 +88,12 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
         c.drawString(g.margin, FOOTER_BASELINE_MM * mm, text)
         draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
                 quiet_zone=False)
+
+
+def footer_room(g: Geometry) -> float:
+    """The width (pt) of the footer line beside the QR code; a longer line is drawn smaller
+    (groups.check_group_name keeps group names within it)."""
+    return g.content_width - (QR_MM + 10) * mm
 
 
 def _static(c, ctx: Context, case: Case, audience: str) -> None:
