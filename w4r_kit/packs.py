@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from . import batch
 from .assemble import context, metadata
 from .errors import KitError, Problem
+from .groups import check_group_name, check_tracking_value
 from .layout import case_sheet, letter, letterhead
 from .layout.common import Context, Document
 from .layout.overflow import Overflow
@@ -25,8 +26,8 @@ from .tracking import slug, tracked_url
 
 MAX_SHEETS = 50             # per case, for one visitor's pack
 MAX_PACK_SHEETS = 200       # all cases of one pack together
-MAX_NAME = 80               # characters; the footer and the QR's tracking value must fit
 MAX_CONTACT = 254           # an e-mail address's longest legal length
+MAX_ID_SLUG = 30            # of the name's slug in the group id (the rest is the token)
 GROUP_TOKEN_LENGTH = 5      # base32 characters that keep two visitors' "Klass 5B" apart
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
@@ -60,7 +61,8 @@ def check_order(kit: Kit, order: Order) -> tuple[Group | None, list[Problem]]:
     if lang not in languages:
         add("lang", f"language '{lang}' is not one of the campaign languages ({', '.join(languages)})")
     name = " ".join(order.name.split())
-    for message in group_name_problems(name, kit):
+    group_id = visitor_group_id(name)
+    for message in group_name_problems(name, group_id, kit, lang):
         add("name", message)
     known = {c.id: c for c in kit.cases}
     if not order.cases:
@@ -91,27 +93,17 @@ def check_order(kit: Kit, order: Order) -> tuple[Group | None, list[Problem]]:
             add("contact", cannot_draw(kit.fonts.missing(contact)))
     if problems:
         return None, problems
-    group = Group(id=visitor_group_id(name), name=name, lang=lang, sheets=sheets, cases=tuple(order.cases),
+    group = Group(id=group_id, name=name, lang=lang, sheets=sheets, cases=tuple(order.cases),
                   audience=audience, contact=contact)
     return group, []
 
 
-def group_name_problems(name: str, kit: Kit) -> list[str]:
-    """The group-name check every route shares (groups.check_group_name), with a fallback."""
-    try:
-        from .groups import check_group_name
-    except ImportError:          # older library: the checks the groups file makes
-        check_group_name = None
-    if check_group_name is not None:
-        return list(check_group_name(name, kit)) + formula_problems(name)
-    if not name:
-        return ["empty name; it is printed on every sheet"]
-    messages = []
-    if len(name) > MAX_NAME:
-        messages.append(f"is {len(name)} characters long; at most {MAX_NAME} fit on a sheet's footer")
-    missing = kit.fonts.missing(name)
-    if missing:
-        messages.append(cannot_draw(missing))
+def group_name_problems(name: str, group_id: str, kit: Kit, lang: str | None) -> list[str]:
+    """The group-name check every route shares (groups.check_group_name); the tracking value
+    in the URL is the visitor's group id, so that is what must fit the QR code."""
+    messages = check_group_name(name, kit, lang if lang in kit.words else None, tracked_by_name=False)
+    if name and not messages:
+        messages = check_tracking_value(group_id, kit, "the name")
     return messages + formula_problems(name)
 
 
@@ -131,7 +123,7 @@ def visitor_group_id(name: str) -> str:
     """A group id for a visitor: the CLI's slug of the name plus a random token, so two
     visitors who both type "Klass 5B" get different sheet ids and tracking values."""
     token = "".join(secrets.choice(_B32) for _ in range(GROUP_TOKEN_LENGTH))
-    return f"{slug(name)[:40].strip('-') or 'group'}-{token}"
+    return f"{slug(name)[:MAX_ID_SLUG].strip('-') or 'group'}-{token}"
 
 
 def file_name(group: Group) -> str:
