@@ -25,6 +25,19 @@ class Cli:
         return self.runner.invoke(app, [str(a) for a in args], prog_name="w4r-kit")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def registry_in_temp(tmp_path_factory):
+    """What `case --group` and `signatures` record goes to a registry in the test run's temporary
+    folder, never to the repository's registry.sqlite (nor to a database set in the shell)."""
+    before = os.environ.get("W4R_KIT_DB")
+    os.environ["W4R_KIT_DB"] = f"sqlite:///{tmp_path_factory.mktemp('registry') / 'registry.sqlite'}"
+    yield
+    if before is None:
+        os.environ.pop("W4R_KIT_DB", None)
+    else:
+        os.environ["W4R_KIT_DB"] = before
+
+
 @pytest.fixture(scope="session")
 def cli() -> Cli:
     return Cli()

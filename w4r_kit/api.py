@@ -10,7 +10,7 @@ from pathlib import Path
 from .assemble import Options, case_pdf, kit_pdf, layout_problems, rendered
 from .errors import KitError, Problem
 from .load import Kit, load_project
-from .output import write_all
+from .output import Staging, write_all
 from .project import Project
 
 
@@ -40,13 +40,30 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
 
 
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
-    """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets."""
+    """<id>-<lang>.pdf: one case's case sheet, letter, letterhead and signature sheets.
+
+    With a group and sheets, the pack is recorded in the registry (SPEC §11) before the
+    file is put in place; without a group the sheets are masters to copy: nothing is recorded.
+    """
+    from .registry import Registry, case_keys, issue, login_name, record_case
+    from .tracking import slug
     kit = load_project(project, [lang], case_ids=[case_id])
     options = checked_group(kit, options, lang)
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
-    docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options)}, [lang], options)
-    return Result(write_all(docs), {path: _count(docs[path])}, kit.warnings)
+    registry = Registry.open(project, kit.config) if options.group and options.sheets else None
+    keys = case_keys(kit, case, lang, slug(options.group), options.sheets) if registry else []
+
+    def attempt(ids) -> Result:
+        docs = rendered(kit, lambda: {path: case_pdf(kit, lang, case, options, ids)}, [lang], options)
+        pages = _count(docs[path])
+        with Staging() as staging:
+            staging.add(path, docs[path])
+            if registry:
+                record_case(registry, kit, case, lang, options.group, options.sheets, ids, _in_out(project, path),
+                            pages, issued_by=login_name())
+            return Result(staging.commit(), {path: pages}, kit.warnings)
+    return issue(registry, keys, attempt)
 
 
 def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:
@@ -85,6 +102,14 @@ def init_project(target: Path) -> list[Path]:
     except OSError as exc:
         raise KitError(Problem(str(target), 0, "", f"cannot create the project: {exc.strerror}")) from None
     return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+def _in_out(project: Project, path: Path) -> str:
+    """How the registry names an output file: relative to the output folder."""
+    try:
+        return path.relative_to(project.out).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _count(data: bytes) -> int:

@@ -58,12 +58,15 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     return doc.finish()
 
 
-def case_pdf(kit: Kit, lang: str, case: Case, options: Options) -> bytes:
-    """One case's artefacts for one group (SPEC §8 `case`). Raises Overflow."""
+def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | None = None) -> bytes:
+    """One case's artefacts for one group (SPEC §8 `case`). Raises Overflow.
+
+    `ids`: the sheet ids to use (settled against the registry); default: hashed afresh.
+    """
     ctx = context(kit, lang, options.paper)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
-    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), SheetIds())
+    _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), ids or SheetIds())
     return doc.finish()
 
 

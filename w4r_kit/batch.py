@@ -63,9 +63,12 @@ class BatchResult:
     warnings: list
 
 
-def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None) -> list[Pack]:
-    """Decide every sheet of the run (ids, URLs) before anything is drawn."""
-    ids = SheetIds()
+def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None, ids: SheetIds | None = None) -> list[Pack]:
+    """Decide every sheet of the run (ids, URLs) before anything is drawn.
+
+    `ids`: sheet ids settled against the registry; default: hashed afresh.
+    """
+    ids = ids or SheetIds()
     packs = []
     for group in groups:
         wanted = group.cases or tuple(c.id for c in kit.cases_for(group.lang))
@@ -214,20 +217,30 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
 
     out = project.out / SIGNATURES_DIR
     sheets = sum(_sheets(pack) for pack in packs)
-    pages = 0
-    with Staging() as staging:
-        rows: list[ManifestRow] = []
-        if merge:
-            data, rows, pages = _merged_pdf(kit, packs, progress)
-            staging.add(out / MERGED_NAME, data)
-        else:
-            for data, pack_rows, n in _render_packs(kit, packs, jobs, progress):
-                staging.add(out / f"{pack_rows[0].group_id}.pdf" if pack_rows else out / "empty.pdf", data)
-                rows += pack_rows
-                pages += n
-        staging.add(out / "manifest.csv", manifest_csv(rows))
-        files = staging.commit()
-    return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
+    # Every pack is recorded in the registry (SPEC §11) after its files are staged and
+    # before they are put in place: a run that fails records nothing and writes nothing.
+    from .registry import Registry, issue, login_name, pack_keys, record_packs
+    registry = Registry.open(project, kit.config)
+    wanted = {pack.group.id for pack in packs}
+
+    def attempt(ids: SheetIds) -> BatchResult:
+        planned = [pack for pack in plan(kit, groups, case_ids, ids) if pack.group.id in wanted]
+        pages = 0
+        with Staging() as staging:
+            rows: list[ManifestRow] = []
+            if merge:
+                data, rows, pages = _merged_pdf(kit, planned, progress)
+                staging.add(out / MERGED_NAME, data)
+            else:
+                for data, pack_rows, n in _render_packs(kit, planned, jobs, progress):
+                    staging.add(out / f"{pack_rows[0].group_id}.pdf" if pack_rows else out / "empty.pdf", data)
+                    rows += pack_rows
+                    pages += n
+            staging.add(out / "manifest.csv", manifest_csv(rows))
+            record_packs(registry, kit, planned, rows, "cli-signatures", f"{SIGNATURES_DIR}/", login_name())
+            files = staging.commit()
+        return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
+    return issue(registry, pack_keys(kit, packs), attempt)
 
 
 def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[ManifestRow], int]:

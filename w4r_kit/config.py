@@ -14,8 +14,8 @@ from typing import Any
 
 from .errors import Problems, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
-                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, SectionConfig,
-                    SignatureConfig)
+                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig,
+                    SectionConfig, SignatureConfig)
 from .project import Project, inside
 
 # table -> allowed keys; `True` marks a required key.
@@ -29,6 +29,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "petition": {"tracking": False},
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
+    "registry": {"url": False},
 }
 REQUIRED_TABLES = ("section", "campaign")
 TRACKING_FIELDS = ("section", "year", "case", "lang", "group", "sheet", "sheet_id")
@@ -277,5 +278,11 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
                                  consent=g.get("consent", bool, True, "true or false"),
                                  privacy_notice=g.translations("privacy_notice", languages))
 
+    r = reader("registry")
+    registry = RegistryConfig(url=r.text("url"))
+    if registry.url and "://" not in registry.url:
+        r.error("url", f"'{registry.url}' is not a database URL; use sqlite:///registry.sqlite or "
+                "postgresql://user:password@host/dbname")
+
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, lines=lines)
+                     petition=petition, signatures=signatures, registry=registry, lines=lines)

@@ -94,6 +94,12 @@ class SignatureConfig:
 
 
 @dataclass(frozen=True)
+class RegistryConfig:
+    url: str = ""
+    """SQLAlchemy URL of the registry (SPEC §11); "": registry.sqlite at the project root."""
+
+
+@dataclass(frozen=True)
 class KitConfig:
     section: SectionConfig
     campaign: CampaignConfig
@@ -101,6 +107,7 @@ class KitConfig:
     brand: BrandConfig = BrandConfig()
     petition: PetitionConfig = PetitionConfig()
     signatures: SignatureConfig = SignatureConfig()
+    registry: RegistryConfig = RegistryConfig()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """'table' and 'table.key' -> line in kit.toml, for messages."""
 

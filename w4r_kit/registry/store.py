@@ -1,0 +1,616 @@
+"""The registry (SPEC §11, §12): everything a section hands out and gets back, in one database.
+
+`Registry` wraps an SQLAlchemy engine (SQLite by default, PostgreSQL by URL); every method
+is one short transaction and returns plain dataclasses. Writes that belong together (a
+pack and its sheets; every pack of a run) commit together or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from sqlalchemy import (Engine, and_, create_engine, delete, event, func, literal, or_, select)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from ..errors import KitError, Problem, Problems
+from ..tracking import SheetIds, sheet_id as hash_sheet_id
+from . import migrate
+from .schema import SCAN_STATUSES, counts, online, packs, scans, sheets, staff
+
+ENV_VAR = "W4R_KIT_DB"
+DEFAULT_FILE = "registry.sqlite"
+BUSY_TIMEOUT_MS = 30_000        # a writer waits this long for another to finish before giving up
+CHUNK = 500                     # values per IN (...): well under every database's parameter limit
+
+
+class SheetIdClash(Exception):
+    """A sheet id was given to another sheet after ours were settled (a concurrent writer): plan again."""
+
+    def __init__(self, sheet_id: str) -> None:
+        super().__init__(f"sheet id {sheet_id} is already recorded for another sheet")
+        self.sheet_id = sheet_id
+
+
+class UnknownSheet(LookupError):
+    """No sheet with that id was ever issued."""
+
+
+class StaffExists(ValueError):
+    """A staff account of that name exists already."""
+
+
+@dataclass(frozen=True)
+class IssuedSheet:
+    """One printed signature sheet, as recorded."""
+
+    sheet_id: str
+    case: str
+    lang: str
+    number: int          # k of "k / n"
+    of: int              # n
+    url: str             # the tracked URL in its QR code
+    file: str            # the PDF it was written to (relative to the output folder where it can be)
+    page: int            # 1-based page in that file
+
+
+@dataclass(frozen=True)
+class IssuedPack:
+    """One group's pack, as `record_packs` takes it."""
+
+    group_id: str
+    group_name: str
+    contact: str
+    lang: str
+    audience: str
+    cases: tuple[str, ...]
+    sheets: tuple[IssuedSheet, ...]
+
+
+@dataclass(frozen=True)
+class SheetKey:
+    """What a sheet id is hashed from (tracking.SheetIds parts), and the form the sheet carries."""
+
+    section: str
+    year: int
+    group_id: str
+    case: str
+    lang: str
+    number: int
+    audience: str
+
+    @property
+    def parts(self) -> tuple:
+        return (self.section, self.year, self.group_id, self.case, self.lang, self.number)
+
+    @property
+    def campaign(self) -> str:
+        return campaign_name(self.section, self.year)
+
+    @property
+    def identity(self) -> tuple:
+        return (self.campaign, self.group_id, self.case, self.lang, self.number, self.audience)
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    sheet_id: str
+    pack_id: int
+    campaign: str
+    route: str
+    group_id: str
+    group_name: str
+    contact: str
+    lang: str
+    audience: str
+    case: str
+    number: int
+    of: int
+    url: str
+    file: str
+    page: int
+
+
+@dataclass(frozen=True)
+class PackRecord:
+    id: int
+    route: str
+    campaign: str
+    issued_at: dt.datetime
+    issued_by: str | None
+    group_id: str
+    group_name: str
+    contact: str
+    lang: str
+    audience: str
+    cases: tuple[str, ...]
+    sheets: int
+
+
+@dataclass(frozen=True)
+class ReturnRecord:
+    """What counts for one returned sheet: staff's latest setting, else its first reading,
+    else (status "review") the latest reading still waiting for staff."""
+
+    sheet_id: str
+    status: str
+    signatures: int | None
+    consent_yes: int | None
+    consent_no: int | None
+    scan_file: str | None
+    page: int | None
+    detail: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CountRecord:
+    id: int
+    group_id: str
+    case: str | None
+    letters: int
+    signatures: int
+    source: str
+    note: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OnlineRecord:
+    id: int
+    group_id: str | None
+    sheet_id: str | None
+    case: str | None
+    count: int
+    source_file: str
+    recorded_at: dt.datetime
+
+
+def campaign_name(section: str, year: int) -> str:
+    return f"{section}-{year}"
+
+
+class AssignedIds(SheetIds):
+    """tracking.SheetIds with the ids settled against the registry (see `Registry.sheet_ids`)."""
+
+    def __init__(self, assigned: dict[tuple, str]) -> None:
+        super().__init__()
+        self.assigned = assigned
+        self.seen |= set(assigned.values())
+
+    def make(self, *parts: object) -> str:
+        sid = self.assigned.get(parts)
+        return sid if sid is not None else super().make(*parts)
+
+
+def database_url(url: str, base: Path | None = None) -> str:
+    """The SQLAlchemy URL for a user's URL: postgresql:// uses psycopg 3; a relative SQLite
+    path is taken relative to `base` (the project) when given."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if base is not None and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:" and not path.startswith("file:"):
+            return f"sqlite:///{(base / path).resolve()}"
+    return url
+
+
+class Registry:
+    """The registry of one project (or of one URL). Thread-safe; one per process is plenty."""
+
+    def __init__(self, engine: Engine, where: Problem) -> None:
+        self.engine = engine
+        self.where = where            # what to name in a message about this registry
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, project, config=None) -> Registry:
+        """The project's registry: env W4R_KIT_DB, else kit.toml [registry] url, else
+        <project>/registry.sqlite. Created or upgraded to the newest schema on open."""
+        env = os.environ.get(ENV_VAR, "").strip()
+        if env:
+            return cls.open_url(env, Problem("", 0, ENV_VAR, ""))
+        if config is None:
+            from ..config import load_config
+            problems = Problems(project.root)
+            config = load_config(project, problems)
+            problems.raise_if_errors()
+        url = getattr(getattr(config, "registry", None), "url", "") if config else ""
+        if url:
+            line = config.line("registry", "url")
+            return cls.open_url(database_url(url, project.root), Problem("kit.toml", line, "[registry] url", ""))
+        path = project.root / DEFAULT_FILE
+        return cls.open_url(f"sqlite:///{path}", Problem(DEFAULT_FILE, 0, "", ""))
+
+    @classmethod
+    def open_url(cls, url: str, where: Problem | None = None) -> Registry:
+        """The registry at an SQLAlchemy URL (postgresql://... uses psycopg 3)."""
+        where = where or Problem("", 0, "registry", "")
+        url = database_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise _problem(where, f"'{url}' is not a database URL; use sqlite:///path/registry.sqlite or "
+                                  "postgresql://user:password@host/dbname") from None
+        backend = parsed.get_backend_name()
+        shown = parsed.render_as_string(hide_password=True)
+        if backend not in ("sqlite", "postgresql"):
+            raise _problem(where, f"{shown}: the registry runs on SQLite or PostgreSQL; use sqlite:///... "
+                                  "or postgresql://...")
+        try:
+            if backend == "sqlite":
+                engine = _sqlite_engine(parsed)
+            else:
+                engine = create_engine(parsed, pool_pre_ping=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise _problem(where, f"{shown}: the database driver is missing ({exc}); "
+                                  "pip install 'psycopg[binary]'") from None
+        registry = cls(engine, where)
+        registry.upgrade()
+        return registry
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Create or migrate the schema to the newest revision; returns (before, after)."""
+        try:
+            with self.engine.begin() as conn:
+                return migrate.upgrade(conn)
+        except migrate.SchemaError as exc:
+            raise _problem(self.where, f"{self.url}: {exc}") from None
+        except DBAPIError as exc:
+            raise _problem(self.where, f"cannot open the registry {self.url}: {_reason(exc)}") from None
+
+    @property
+    def url(self) -> str:
+        """The URL without its password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return migrate.current(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- issuing -------------------------------------------------------------------------------
+
+    def assign_ids(self, keys: Sequence[SheetKey]) -> list[str]:
+        """The id of each sheet in `keys`, in order: the recorded id of a sheet already in the
+        registry; else the hash of its key (as tracking.SheetIds makes it), rehashed with a
+        counter while the id is taken by another sheet of this run or of the registry."""
+        with self.engine.connect() as conn:
+            known = self._known(conn, keys)
+            out: list[str | None] = [known.get(k.identity) for k in keys]
+            seen = set(known.values())
+            pending = [(i, 0) for i, sid in enumerate(out) if sid is None]
+            while pending:
+                candidates = []
+                for i, n in pending:
+                    sid = hash_sheet_id(*keys[i].parts, *((n,) if n else ()))
+                    while sid in seen:
+                        n += 1
+                        sid = hash_sheet_id(*keys[i].parts, n)
+                    seen.add(sid)
+                    candidates.append((i, n, sid))
+                taken = self._existing(conn, [sid for _, _, sid in candidates])
+                pending = []
+                for i, n, sid in candidates:
+                    if sid in taken:        # recorded for another sheet (ours were looked up above)
+                        pending.append((i, n + 1))
+                    else:
+                        out[i] = sid
+        return out  # type: ignore[return-value]
+
+    def sheet_ids(self, keys: Sequence[SheetKey]) -> AssignedIds:
+        """A tracking.SheetIds that gives the sheets of `keys` their registry-settled ids."""
+        return AssignedIds({k.parts: sid for k, sid in zip(keys, self.assign_ids(keys))})
+
+    def record_pack(self, route: str, campaign: str, group_id: str, group_name: str, contact: str, lang: str,
+                    audience: str, cases: Iterable[str], sheets: Iterable[IssuedSheet],
+                    issued_by: str | None = None) -> int | None:
+        """Record one pack and its sheets in one transaction; returns the pack id.
+
+        Re-issuing sheets already recorded records nothing again (the id of the pack that first
+        had them is returned); a pack without sheets is not recorded (None). Raises
+        SheetIdClash if an id is recorded for a different sheet.
+        """
+        pack = IssuedPack(group_id, group_name, contact or "", lang, audience, tuple(cases), tuple(sheets))
+        return self.record_packs(route, campaign, [pack], issued_by)[0]
+
+    def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
+                     issued_by: str | None = None) -> list[int | None]:
+        """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
+        now = _now()
+        ids: list[int | None] = []
+        with self.engine.begin() as conn:
+            for pack in issued:
+                ids.append(self._record(conn, route, campaign, pack, issued_by, now))
+        return ids
+
+    def _record(self, conn, route, campaign, pack: IssuedPack, issued_by, now) -> int | None:
+        if not pack.sheets:
+            return None
+        wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
+                  for s in pack.sheets}
+        found = self._identities(conn, list(wanted))
+        for sid, identity in wanted.items():
+            if sid in found and found[sid][0] != identity:
+                raise SheetIdClash(sid)
+        if len(found) == len(wanted):                      # the same pack again: nothing new
+            return found[pack.sheets[0].sheet_id][1]
+        pack_id = conn.execute(packs.insert().values(
+            route=route, campaign=campaign, issued_at=now, issued_by=issued_by, group_id=pack.group_id,
+            group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
+            cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
+        rows = [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
+                     case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience, url=s.url,
+                     file=s.file, page=s.page) for s in pack.sheets if s.sheet_id not in found]
+        # Another process may have recorded some of them since we looked: those are skipped
+        # here and checked below (the unique constraints decide, not the look-up).
+        conn.execute(self._insert_ignoring_duplicates(sheets), rows)
+        after = self._identities(conn, list(wanted))
+        mine = 0
+        for sid, identity in wanted.items():
+            if sid not in after or after[sid][0] != identity:
+                raise SheetIdClash(sid)
+            mine += after[sid][1] == pack_id
+        if not mine:
+            conn.execute(delete(packs).where(packs.c.id == pack_id))
+            return after[pack.sheets[0].sheet_id][1]
+        return pack_id
+
+    def _insert_ignoring_duplicates(self, table):
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing()
+
+    def _identities(self, conn, sheet_ids: list[str]) -> dict[str, tuple[tuple, int]]:
+        """sheet id -> (identity, pack id) of those recorded."""
+        c = sheets.c
+        out = {}
+        for chunk in _chunks(sheet_ids):
+            for row in conn.execute(select(c.sheet_id, c.campaign, c.group_id, c.case_id, c.lang, c.number,
+                                           c.audience, c.pack_id).where(c.sheet_id.in_(chunk))):
+                out[row[0]] = (tuple(row[1:7]), row[7])
+        return out
+
+    def _known(self, conn, keys: Sequence[SheetKey]) -> dict[tuple, str]:
+        """identity -> recorded sheet id, for the sheets of `keys` already in the registry."""
+        c = sheets.c
+        wanted = {k.identity for k in keys}
+        out = {}
+        for campaign in sorted({k.campaign for k in keys}):
+            groups = sorted({k.group_id for k in keys if k.campaign == campaign})
+            for chunk in _chunks(groups):
+                for row in conn.execute(select(c.campaign, c.group_id, c.case_id, c.lang, c.number, c.audience,
+                                               c.sheet_id).where(c.campaign == campaign, c.group_id.in_(chunk))):
+                    identity = tuple(row[:6])
+                    if identity in wanted:
+                        out[identity] = row[6]
+        return out
+
+    def _existing(self, conn, sheet_ids: list[str]) -> set[str]:
+        found = set()
+        for chunk in _chunks(sheet_ids):
+            found.update(conn.execute(select(sheets.c.sheet_id).where(sheets.c.sheet_id.in_(chunk))).scalars())
+        return found
+
+    # -- reading what was issued ---------------------------------------------------------------
+
+    def sheet(self, sheet_id: str) -> SheetRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(_sheet_query().where(sheets.c.sheet_id == sheet_id)).first()
+        return SheetRecord(*row) if row else None
+
+    def sheets(self, pack_id: int | None = None) -> list[SheetRecord]:
+        """Every sheet issued (of one pack), in the order recorded."""
+        query = _sheet_query().order_by(sheets.c.id)
+        if pack_id is not None:
+            query = query.where(sheets.c.pack_id == pack_id)
+        with self.engine.connect() as conn:
+            return [SheetRecord(*row) for row in conn.execute(query)]
+
+    def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
+              case: str | None = None) -> list[PackRecord]:
+        """Packs issued, newest first; `group` matches a group id exactly or a part of a name."""
+        p = packs.c
+        n = (select(func.count()).select_from(sheets).where(sheets.c.pack_id == p.id)
+             .correlate(packs).scalar_subquery())
+        query = select(p.id, p.route, p.campaign, p.issued_at, p.issued_by, p.group_id, p.group_name, p.contact,
+                       p.lang, p.audience, p.cases, n).order_by(p.id.desc())
+        if route:
+            query = query.where(p.route == route)
+        if group:
+            query = query.where(or_(p.group_id == group, p.group_name.icontains(group, autoescape=True)))
+        if lang:
+            query = query.where(p.lang == lang)
+        if case:
+            query = query.where((literal(" ") + p.cases + literal(" ")).contains(f" {case} ", autoescape=True))
+        with self.engine.connect() as conn:
+            return [PackRecord(*row[:3], _utc(row[3]), *row[4:10], tuple(row[10].split()), row[11])
+                    for row in conn.execute(query)]
+
+    # -- returns (SPEC §12) --------------------------------------------------------------------
+
+    def record_scan(self, sheet_id: str, scan_file: str, page: int, signatures: int | None,
+                    consent_yes: int | None, consent_no: int | None, status: str, detail: str = "") -> bool:
+        """Record what a scanned page held; False (nothing recorded) when the sheet was already
+        read or set, or this very page of this scan file was recorded before."""
+        if status not in ("read", "review"):
+            raise ValueError(f"status must be 'read' or 'review', not {status!r}")
+        with self.engine.begin() as conn:
+            self._lock_sheet(conn, sheet_id)
+            s = scans.c
+            done = conn.execute(select(s.id).where(s.sheet_id == sheet_id, or_(
+                s.status.in_(("read", "set")), and_(s.scan_file == scan_file, s.page == page))).limit(1)).first()
+            if done:
+                return False
+            conn.execute(scans.insert().values(sheet_id=sheet_id, scan_file=scan_file, page=page,
+                                               signatures=signatures, consent_yes=consent_yes,
+                                               consent_no=consent_no, status=status, detail=detail or "",
+                                               recorded_at=_now()))
+        return True
+
+    def set_sheet(self, sheet_id: str, signatures: int, consent_yes: int | None = None,
+                  consent_no: int | None = None, detail: str = "") -> None:
+        """Staff's figures for a sheet: they override whatever was read."""
+        with self.engine.begin() as conn:
+            self._lock_sheet(conn, sheet_id)
+            conn.execute(scans.insert().values(sheet_id=sheet_id, scan_file=None, page=None, signatures=signatures,
+                                               consent_yes=consent_yes, consent_no=consent_no, status="set",
+                                               detail=detail or "", recorded_at=_now()))
+
+    def _lock_sheet(self, conn, sheet_id: str) -> None:
+        """The sheet's row, locked (PostgreSQL) so two scans of one sheet at once count once."""
+        found = conn.execute(select(sheets.c.id).where(sheets.c.sheet_id == sheet_id).with_for_update()).first()
+        if not found:
+            raise UnknownSheet(f"no sheet '{sheet_id}' was issued (the registry does not know it)")
+
+    def returns(self, sheet_ids: Iterable[str] | None = None) -> dict[str, ReturnRecord]:
+        """sheet id -> what counts for it, for every sheet with a scan or a staff setting."""
+        s = scans.c
+        query = select(s.sheet_id, s.status, s.signatures, s.consent_yes, s.consent_no, s.scan_file, s.page,
+                       s.detail, s.recorded_at).order_by(s.id)
+        with self.engine.connect() as conn:
+            if sheet_ids is None:
+                rows = list(conn.execute(query))
+            else:
+                rows = [r for chunk in _chunks(list(sheet_ids))
+                        for r in conn.execute(query.where(s.sheet_id.in_(chunk)))]
+        best: dict[str, ReturnRecord] = {}
+        for row in rows:                                   # oldest first
+            held = best.get(row.sheet_id)
+            if row.status == "set" or held is None or held.status == "review":
+                best[row.sheet_id] = ReturnRecord(*row[:8], _utc(row[8]))
+        return best
+
+    def add_count(self, group_id: str, case: str | None, letters: int, signatures: int, source: str = "hand",
+                  note: str = "") -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(counts.insert().values(
+                group_id=group_id, case_id=case or None, letters=letters, signatures=signatures, source=source,
+                note=note or "", recorded_at=_now()).returning(counts.c.id)).scalar_one()
+
+    def counts(self, group_id: str | None = None) -> list[CountRecord]:
+        c = counts.c
+        query = select(c.id, c.group_id, c.case_id, c.letters, c.signatures, c.source, c.note,
+                       c.recorded_at).order_by(c.id)
+        if group_id is not None:
+            query = query.where(c.group_id == group_id)
+        with self.engine.connect() as conn:
+            return [CountRecord(*row[:7], _utc(row[7])) for row in conn.execute(query)]
+
+    def add_online(self, group_id: str | None, sheet_id: str | None, case: str | None, count: int,
+                   source_file: str) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(online.insert().values(
+                group_id=group_id, sheet_id=sheet_id, case_id=case, count=count, source_file=source_file,
+                recorded_at=_now()).returning(online.c.id)).scalar_one()
+
+    def online(self) -> list[OnlineRecord]:
+        o = online.c
+        query = select(o.id, o.group_id, o.sheet_id, o.case_id, o.count, o.source_file, o.recorded_at).order_by(o.id)
+        with self.engine.connect() as conn:
+            return [OnlineRecord(*row[:6], _utc(row[6])) for row in conn.execute(query)]
+
+    # -- staff accounts (web) ------------------------------------------------------------------
+
+    def add_staff(self, name: str, password_hash: str, replace: bool = False) -> None:
+        """A staff account; with `replace`, a new password for an existing one."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(staff.c.id).where(staff.c.name == name).with_for_update()).first()
+            if exists and not replace:
+                raise StaffExists(f"a staff account '{name}' exists already")
+            if exists:
+                conn.execute(staff.update().where(staff.c.name == name).values(password_hash=password_hash))
+            else:
+                conn.execute(staff.insert().values(name=name, password_hash=password_hash, created_at=_now()))
+
+    def staff_hash(self, name: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(staff.c.password_hash).where(staff.c.name == name)).scalar_one_or_none()
+
+    def staff_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(staff.c.name).order_by(staff.c.name)).scalars())
+
+    # -- totals --------------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, int]:
+        """How many rows each table holds (for `registry info`)."""
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (packs, sheets, scans, counts, online, staff)}
+
+
+def _sheet_query():
+    s, p = sheets.c, packs.c
+    return select(s.sheet_id, s.pack_id, s.campaign, p.route, s.group_id, p.group_name, p.contact, s.lang,
+                  s.audience, s.case_id, s.number, s.of, s.url, s.file, s.page).join_from(sheets, packs)
+
+
+def _sqlite_engine(url) -> Engine:
+    database = url.database or ""
+    memory = database in ("", ":memory:")
+    if not memory:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if memory else {}
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides when transactions begin (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode = WAL")      # readers never wait for a writer
+            cursor.execute("PRAGMA synchronous = NORMAL")    # durable at each checkpoint; safe in WAL
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        # IMMEDIATE takes the write lock up front, so a read-then-write transaction never
+        # fails half-way with "database is locked": writers queue (busy_timeout) instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _problem(where: Problem, message: str) -> KitError:
+    return KitError(Problem(where.file, where.line, where.field, message))
+
+
+def _reason(exc: DBAPIError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return " ".join(text.split())[:300]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back: they were stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
