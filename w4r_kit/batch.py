@@ -224,7 +224,7 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
     wanted = {pack.group.id for pack in packs}
 
     def attempt(ids: SheetIds) -> BatchResult:
-        planned = [pack for pack in plan(kit, groups, case_ids, ids) if pack.group.id in wanted]
+        planned = [pack for pack in plan(kit, [p.group for p in packs], case_ids, ids) if pack.group.id in wanted]
         pages = 0
         with Staging() as staging:
             rows: list[ManifestRow] = []

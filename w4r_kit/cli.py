@@ -293,13 +293,15 @@ def staff_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The name to sign in with.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first "
                                                  "line of standard input instead of asking.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Set a new password for an existing "
+                                          "account.")] = False,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Add a staff account (or set a new password); only an argon2 hash of the password is kept.
 
     Example: w4r-kit staff add alex --project my-kit
     """
-    from .registry import Registry
+    from .registry import Registry, StaffExists
     from .web.staff import account_problems, hash_password
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -311,7 +313,12 @@ def staff_add(
             typer.echo(f"staff add: {message}", err=True)
         raise typer.Exit(1)
     registry = Registry.open(_project(project, None))
-    registry.add_staff(name, hash_password(password))
+    try:
+        registry.add_staff(name, hash_password(password), replace=replace)
+    except StaffExists:
+        typer.echo(f"staff add: a staff account '{name}' exists already; add --replace to set a new password",
+                   err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"staff account '{name}' saved; sign in at /staff")
 
 

@@ -22,7 +22,7 @@ from .layout.common import Context, Document
 from .layout.overflow import Overflow
 from .load import Kit, cannot_draw
 from .model import AUDIENCES, Case, Group
-from .tracking import slug, tracked_url
+from .tracking import SheetIds, slug, tracked_url
 
 MAX_SHEETS = 50             # per case, for one visitor's pack
 MAX_PACK_SHEETS = 200       # all cases of one pack together
@@ -138,12 +138,14 @@ def _whole(value: str) -> int | None:
     return int(value)
 
 
-def pack_pdf(kit: Kit, group: Group, case_material: bool = True) -> tuple[bytes, list[batch.ManifestRow], int]:
+def pack_pdf(kit: Kit, group: Group, case_material: bool = True, ids: SheetIds | None = None
+             ) -> tuple[bytes, list[batch.ManifestRow], int]:
     """One group's pack as PDF bytes, its manifest rows and its page count.
 
-    Raises KitError (a text that does not fit, pointing at the group's field).
+    `ids`: the sheet ids settled against the registry (registry.issue). Raises KitError
+    (a text that does not fit, pointing at the group's field).
     """
-    [pack] = batch.plan(kit, [group], None)
+    [pack] = batch.plan(kit, [group], None, ids)
     [pack] = batch.with_codes([pack])
     ctx = batch._context(kit, group.lang)
     title = f"{ctx.words.get('outline_signatures')} — {group.name}"
@@ -187,20 +189,6 @@ def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))   # no clock in the archive
     info.external_attr = 0o644 << 16
     return info
-
-
-def record_pack(registry, route: str, campaign: str, group: Group, rows: list[batch.ManifestRow],
-                issued_by: str | None = None) -> int:
-    """A pack and its sheets in the registry, in one transaction; returns the pack id."""
-    from .registry import IssuedSheet
-    numbers: dict[str, int] = {}
-    sheets = []
-    for row in rows:
-        k = numbers[row.case] = numbers.get(row.case, 0) + 1
-        sheets.append(IssuedSheet(row.sheet_id, row.case, row.lang, k, group.sheets, row.url, row.file, row.page))
-    cases = list(group.cases) or list(dict.fromkeys(row.case for row in rows))
-    return registry.record_pack(route, campaign, group.id, group.name, group.contact, group.lang, group.audience,
-                                cases, sheets, issued_by=issued_by)
 
 
 KINDS = ("case-sheet", "letter")

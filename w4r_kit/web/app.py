@@ -33,6 +33,7 @@ from .. import batch, packs
 from ..errors import KitError, Problem, Problems
 from ..load import Kit, load_project
 from ..project import Project
+from ..registry import issue, pack_keys, record_packs
 from ..tracking import slug
 from . import i18n, staff, uploads, workers
 from .security import CSRF_FIELD, SecurityHeaders, csrf_ok, csrf_token
@@ -61,7 +62,7 @@ class Site:
         if self._registry is None:
             from ..registry import Registry
             self._registry = (Registry.open_url(self.registry_url) if self.registry_url
-                              else Registry.open(self.project))
+                              else Registry.open(self.project, self.kit.config))
         return self._registry
 
     @property
@@ -216,19 +217,35 @@ async def make_pack(request: Request) -> Response:
     group, problems = packs.check_order(s.kit, order)
     if group is None:
         return _form_page(request, ui, values, field_errors(problems), 422)
+    issued_by = staff.signed_in(request, s.staff_seconds)
     try:
-        data, rows, _ = await s.renderer.run(workers.visitor_pack, group, order.case_material)
+        data = await run_in_threadpool(issue_packs, s, [group], order.case_material, issued_by)
     except KitError as exc:
         return _form_page(request, ui, values, field_errors(exc.problems), 422)
     except RendererGone:
         return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
-    await run_in_threadpool(record, s, group, rows, staff.signed_in(request, s.staff_seconds))
     return download(data, packs.file_name(group), "application/pdf")
 
 
-def record(s: Site, group, rows: list[batch.ManifestRow], issued_by: str | None = None) -> int:
-    """The pack in the registry, route "web": one transaction, before the visitor gets a byte."""
-    return packs.record_pack(s.registry, "web", s.campaign, group, rows, issued_by)
+def issue_packs(s: Site, groups: list, case_material: bool, issued_by: str | None) -> bytes:
+    """Render the packs of `groups` and record them, route "web", through the registry's one
+    code path (registry.issue: ids settled, rendered, recorded in one transaction; again
+    with fresh ids if another writer took one). Nothing reaches the visitor unrecorded.
+
+    A visitor's group (case_material True/False): its pack as PDF; an upload's groups
+    (case_material None): a zip of their packs and the manifest.
+    """
+    kit, registry = s.kit, s.registry
+    planned = batch.plan(kit, groups, None)
+
+    def attempt(ids):
+        if case_material is not None:
+            data, rows, _ = s.renderer.call(workers.visitor_pack, groups[0], case_material, ids)
+        else:
+            data, rows = s.renderer.call(workers.groups_zip, groups, ids)
+        record_packs(registry, kit, batch.plan(kit, groups, None, ids), rows, "web", issued_by=issued_by)
+        return data
+    return issue(registry, pack_keys(kit, planned), attempt)
 
 
 async def make_groups(request: Request) -> Response:
@@ -263,17 +280,11 @@ async def make_groups(request: Request) -> Response:
             lines = lines[:MAX_LISTED_PROBLEMS] + [f"… and {len(lines) - MAX_LISTED_PROBLEMS} more problems"]
         return refused(lines, 422)
     try:
-        data, rows = await s.renderer.run(workers.groups_zip, groups)
+        data = await run_in_threadpool(issue_packs, s, groups, None, staff.signed_in(request, s.staff_seconds))
     except KitError as exc:
         return refused([str(dataclasses.replace(p, file=display)) for p in exc.problems if not p.warning], 422)
     except RendererGone:
         return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
-    by_group: dict[str, list] = {}
-    for row in rows:
-        by_group.setdefault(row.group_id, []).append(row)
-    issued_by = staff.signed_in(request, s.staff_seconds)
-    for group in groups:
-        await run_in_threadpool(record, s, group, by_group.get(group.id, []), issued_by)
     return download(data, f"{slug(Path(display).stem)}.zip", "application/zip")
 
 

@@ -20,6 +20,7 @@ from .. import batch, packs
 from ..load import Kit, load_project
 from ..model import Group
 from ..project import Project
+from ..tracking import SheetIds
 
 _kit: Kit | None = None
 
@@ -34,12 +35,12 @@ def start(root: str) -> None:
         packs.pack_pdf(_kit, Group("warm-up", "Warm-up", lang, 1, (cases[0].id,)))
 
 
-def visitor_pack(group: Group, case_material: bool):
-    return packs.pack_pdf(_kit, group, case_material)
+def visitor_pack(group: Group, case_material: bool, ids: SheetIds):
+    return packs.pack_pdf(_kit, group, case_material, ids)
 
 
-def groups_zip(groups: list[Group]):
-    return packs.packs_zip(_kit, batch.plan(_kit, groups, None))
+def groups_zip(groups: list[Group], ids: SheetIds):
+    return packs.packs_zip(_kit, batch.plan(_kit, groups, None, ids))
 
 
 def case_document(case_id: str, lang: str, kind: str) -> bytes:
@@ -74,6 +75,19 @@ class Renderer:
             return await asyncio.wrap_future(pool.submit(func, *args))
         except BrokenProcessPool:
             if self._pool is pool:            # the first request to notice replaces the pool
+                self._pool = self._new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise RendererGone() from None
+
+    def call(self, func, *args):
+        """`run` for a thread that may block (the registry's issue loop runs in one)."""
+        if self._pool is None:
+            return self._inline(func, *args)
+        pool = self._pool
+        try:
+            return pool.submit(func, *args).result()
+        except BrokenProcessPool:
+            if self._pool is pool:
                 self._pool = self._new_pool()
                 pool.shutdown(wait=False, cancel_futures=True)
             raise RendererGone() from None
