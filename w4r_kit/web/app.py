@@ -386,6 +386,7 @@ def create_app(project: Project, processes: int = 2, staff_seconds: int = 30 * 6
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await run_in_threadpool(lambda: the_site.registry)      # migrate before the first visitor
+        await run_in_threadpool(renderer.warm_up)
         try:
             yield
         finally:

@@ -48,6 +48,10 @@ def case_document(case_id: str, lang: str, kind: str) -> bytes:
     return packs.case_document(_kit, case, lang, kind)
 
 
+def ready() -> bool:
+    return _kit is not None
+
+
 class RendererGone(Exception):
     """A worker process died (killed, out of memory): the request failed, nothing was recorded."""
 
@@ -91,6 +95,13 @@ class Renderer:
                 self._pool = self._new_pool()
                 pool.shutdown(wait=False, cancel_futures=True)
             raise RendererGone() from None
+
+    def warm_up(self) -> None:
+        """Start every render process now (a pool starts them on first use) and wait until
+        each has loaded the kit, so the first visitors do not wait for it."""
+        if self._pool is not None:
+            for future in [self._pool.submit(ready) for _ in range(self.processes)]:
+                future.result()
 
     def _inline(self, func, *args):
         with self._lock:
