@@ -268,6 +268,8 @@ async def make_groups(request: Request) -> Response:
         return refused(["choose a CSV or Excel (.xlsx) file"], 400)
     display = Path(upload.filename or "groups.csv").name[:80] or "groups.csv"
     data = await upload.read()
+    if len(data) > uploads.MAX_UPLOAD_BYTES:
+        return refused([f"is larger than {uploads.MAX_UPLOAD_BYTES // 1024} KB; split the file"], 413)
     try:
         csv_bytes = uploads.groups_csv(data, display)
         groups = await run_in_threadpool(_check_groups, s.kit, csv_bytes)

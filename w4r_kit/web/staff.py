@@ -137,19 +137,11 @@ EXPORT_COLUMNS = ("pack_id", "issued_at", "route", "issued_by", "group_id", "gro
 
 
 def _row(pack) -> dict:
-    """One pack as plain values, whatever the registry's record looks like beyond these fields."""
-    sheets = getattr(pack, "sheets", 0)
-    cases = getattr(pack, "cases", ())
-    issued = getattr(pack, "issued_at", None)
-    return {
-        "pack_id": getattr(pack, "pack_id", getattr(pack, "id", "")),
-        "issued_at": issued.strftime("%Y-%m-%d %H:%M") if hasattr(issued, "strftime") else str(issued or ""),
-        "route": pack.route, "issued_by": getattr(pack, "issued_by", None) or "",
-        "group_id": pack.group_id, "group_name": pack.group_name, "contact": getattr(pack, "contact", "") or "",
-        "lang": pack.lang, "audience": pack.audience,
-        "cases": " ".join(cases) if isinstance(cases, (list, tuple)) else str(cases),
-        "sheets": len(sheets) if isinstance(sheets, (list, tuple)) else int(sheets or 0),
-    }
+    """One registry.PackRecord as the page and the exports show it."""
+    return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M UTC") if pack.issued_at else "",
+            "route": pack.route, "issued_by": pack.issued_by or "", "group_id": pack.group_id,
+            "group_name": pack.group_name, "contact": pack.contact or "", "lang": pack.lang,
+            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
 
 
 def neutralise(value: object) -> object:

@@ -43,16 +43,20 @@ def _xlsx_to_csv(data: bytes) -> bytes:
                         "keep only the groups sheet, or export it as 'CSV UTF-8'")
     from openpyxl import load_workbook
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
+        # A formula cell reads as the value the spreadsheet saved with it; one saved without
+        # a value (written by a program) reads as its formula, which the name check refuses.
+        values, formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=flag) for flag in (True, False))
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\n")
-        for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+        rows = zip(values.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS),
+                   formulas.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        for n, (row, raw) in enumerate(rows, 1):
             if n > MAX_GROUPS + 1:
                 raise BadUpload(f"has more than {MAX_GROUPS} groups; at most {MAX_GROUPS} fit in one upload: "
                                 "split the file")
-            writer.writerow([_cell(v) for v in row])
-        book.close()
+            writer.writerow([_cell(v if v is not None else r) for v, r in zip(row, raw)])
+        values.close()
+        formulas.close()
     except BadUpload:
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
