@@ -99,9 +99,19 @@ def init_project(target: Path) -> list[Path]:
     source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
     try:
         shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        # The registry (SPEC §11) is the section's record, not part of the kit's sources.
+        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     except OSError as exc:
         raise KitError(Problem(str(target), 0, "", f"cannot create the project: {exc.strerror}")) from None
     return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+GITIGNORE = """\
+# What w4r-kit writes: the outputs, and the registry of what was issued and returned.
+dist/
+registry.sqlite
+registry.sqlite-*
+"""
 
 
 def _in_out(project: Project, path: Path) -> str:

@@ -322,6 +322,71 @@ def staff_add(
     typer.echo(f"staff account '{name}' saved; sign in at /staff")
 
 
+registry_app = typer.Typer(no_args_is_help=True, help="The registry of every pack and sheet issued and of "
+                           "what came back (PROJECT/registry.sqlite, or kit.toml [registry] url, or $W4R_KIT_DB).")
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("export")
+@handle_errors
+def registry_export(
+    project: ProjectOpt = Path("."),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write: .csv (default) or .xlsx "
+                                                "(default: PROJECT/dist/registry.csv).", dir_okay=False)] = None,
+) -> None:
+    """Write everything issued and returned: one row per sheet with its pack and its return.
+
+    A CSV export also writes NAME-counts.csv and NAME-online.csv beside it (hand counts,
+    online signatures); an .xlsx export has them as sheets of its own.
+
+    Example: w4r-kit registry export --out registry-2024.xlsx
+    """
+    from .output import write_all
+    from .registry import Registry
+    from .registry.export import export
+    p = _project(project, None)
+    target = out if out is not None else p.out / "registry.csv"
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"'{target.name}' must end in .csv or .xlsx", param_hint="--out")
+    with Registry.open(p) as registry:
+        files = export(registry, target.resolve())
+        sheets = len(registry.sheets())
+    for path in write_all(files):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"{sheets} sheet(s) exported from {registry.url}")
+
+
+@registry_app.command("info")
+@handle_errors
+def registry_info(project: ProjectOpt = Path(".")) -> None:
+    """Where the registry is, its schema revision and what it holds (upgrading it if it is older).
+
+    Example: w4r-kit registry info --project my-kit
+    """
+    from .registry import Registry
+    with Registry.open(_project(project, None)) as registry:
+        typer.echo(f"registry: {registry.url}")
+        typer.echo(f"schema revision: {registry.revision()}")
+        for table, n in registry.summary().items():
+            typer.echo(f"{table}: {n}")
+
+
+@registry_app.command("upgrade")
+@handle_errors
+def registry_upgrade(project: ProjectOpt = Path(".")) -> None:
+    """Create the registry or bring its schema to this version's (every command does it on open;
+    this is for a shared database, before the web instances start).
+
+    Example: W4R_KIT_DB=postgresql://kit@db/w4r w4r-kit registry upgrade
+    """
+    from .registry import Registry
+    from .registry.migrate import revisions
+    p = _project(project, None)
+    registry = Registry.open(p)
+    registry.close()
+    typer.echo(f"{registry.url}: schema at revision {revisions()[-1]} (newest)")
+
+
 def run() -> None:  # console script entry point
     app()
 

@@ -261,3 +261,33 @@ def test_case_page_offers_the_case_sheet_and_letter(page, server, tmp_path):
     assert any("petition" in url or "amnesty" in url for url in qr_codes(sheet, 0))
     response = page.goto(f"{server.url}/cases/no-such-case/fr")
     assert response.status == 404
+
+
+def test_a_download_does_not_hold_up_another_visitors_page(server):
+    """A large upload renders in a render process while the server keeps answering."""
+    import threading
+    import time
+
+    import httpx
+    rows = "".join(f"g{i},Groupe {i},fr,10,,adult,\n" for i in range(5))     # 5 × 9 cases × 10 = 450 sheets
+    with httpx.Client(base_url=server.url, timeout=60) as visitor:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', visitor.get("/").text).group(1)
+        done: dict[str, float] = {}
+
+        def upload():
+            r = visitor.post("/groups", data={"csrf": csrf},
+                             files={"groups_file": ("big.csv", ("id,name,lang,sheets,cases,audience,contact\n"
+                                                                + rows).encode(), "text/csv")})
+            done["upload"] = time.monotonic()
+            done["status"] = r.status_code
+
+        thread = threading.Thread(target=upload)
+        thread.start()
+        time.sleep(0.15)                        # the upload is being checked and rendered now
+        started = time.monotonic()
+        assert httpx.get(server.url + "/cases/dang-dinh-bach/fr", timeout=10).status_code == 200
+        viewed = time.monotonic()
+        thread.join(60)
+    assert done["status"] == 200
+    assert viewed < done["upload"], "the page view waited for the download"
+    assert viewed - started < 1.0

@@ -331,44 +331,45 @@ class Registry:
     def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
                      issued_by: str | None = None) -> list[int | None]:
         """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
-        now = _now()
-        ids: list[int | None] = []
-        with self.engine.begin() as conn:
-            for pack in issued:
-                ids.append(self._record(conn, route, campaign, pack, issued_by, now))
-        return ids
-
-    def _record(self, conn, route, campaign, pack: IssuedPack, issued_by, now) -> int | None:
-        if not pack.sheets:
-            return None
         wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
-                  for s in pack.sheets}
-        found = self._identities(conn, list(wanted))
-        for sid, identity in wanted.items():
-            if sid in found and found[sid][0] != identity:
-                raise SheetIdClash(sid)
-        if len(found) == len(wanted):                      # the same pack again: nothing new
-            return found[pack.sheets[0].sheet_id][1]
-        pack_id = conn.execute(packs.insert().values(
-            route=route, campaign=campaign, issued_at=now, issued_by=issued_by, group_id=pack.group_id,
-            group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
-            cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
-        rows = [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
-                     case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience, url=s.url,
-                     file=s.file, page=s.page) for s in pack.sheets if s.sheet_id not in found]
-        # Another process may have recorded some of them since we looked: those are skipped
-        # here and checked below (the unique constraints decide, not the look-up).
-        conn.execute(self._insert_ignoring_duplicates(sheets), rows)
-        after = self._identities(conn, list(wanted))
-        mine = 0
-        for sid, identity in wanted.items():
-            if sid not in after or after[sid][0] != identity:
-                raise SheetIdClash(sid)
-            mine += after[sid][1] == pack_id
-        if not mine:
-            conn.execute(delete(packs).where(packs.c.id == pack_id))
-            return after[pack.sheets[0].sheet_id][1]
-        return pack_id
+                  for pack in issued for s in pack.sheets}
+        now = _now()
+        with self.engine.begin() as conn:
+            found = self._identities(conn, list(wanted))
+            for sid, (identity, _) in found.items():
+                if identity != wanted[sid]:
+                    raise SheetIdClash(sid)
+            ids: list[int | None] = []
+            rows = []
+            for pack in issued:
+                new = [s for s in pack.sheets if s.sheet_id not in found]
+                if not new:                       # nothing, or the same pack again: nothing new
+                    ids.append(found[pack.sheets[0].sheet_id][1] if pack.sheets else None)
+                    continue
+                pack_id = conn.execute(packs.insert().values(
+                    route=route, campaign=campaign, issued_at=now, issued_by=issued_by, group_id=pack.group_id,
+                    group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
+                    cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
+                ids.append(pack_id)
+                rows += [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
+                              case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience,
+                              url=s.url, file=s.file, page=s.page) for s in new]
+            if not rows:
+                return ids
+            # Another process may have recorded some of these since the look-up above: the
+            # unique constraints skip them here, and the check below decides.
+            conn.execute(self._insert_ignoring_duplicates(sheets), rows)
+            after = self._identities(conn, list(wanted))
+            mine: dict[int, int] = {}
+            for sid, identity in wanted.items():
+                if sid not in after or after[sid][0] != identity:
+                    raise SheetIdClash(sid)       # rolls the whole run back
+                mine[after[sid][1]] = mine.get(after[sid][1], 0) + 1
+            for i, pack in enumerate(issued):
+                if ids[i] is not None and pack.sheets and ids[i] not in mine:    # all recorded meanwhile
+                    conn.execute(delete(packs).where(packs.c.id == ids[i]))
+                    ids[i] = after[pack.sheets[0].sheet_id][1]
+        return ids
 
     def _insert_ignoring_duplicates(self, table):
         if self.engine.dialect.name == "postgresql":

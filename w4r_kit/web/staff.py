@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..registry.export import neutralised
 from .security import CSRF_FIELD, csrf_ok
 
 _hasher = PasswordHasher()
@@ -144,14 +145,6 @@ def _row(pack) -> dict:
             "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
 
 
-def neutralise(value: object) -> object:
-    """A cell a spreadsheet would run as a formula (= + - @, and tab/CR that hide them) starts
-    with an apostrophe instead; numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 async def export(request: Request) -> Response:
     from .app import download
     site = _site(request)
@@ -162,7 +155,7 @@ async def export(request: Request) -> Response:
         from starlette.exceptions import HTTPException
         raise HTTPException(404)
     found = await run_in_threadpool(site.registry.packs, **_filters(request))
-    rows = [[neutralise(r[c]) for c in EXPORT_COLUMNS] for r in map(_row, found)]
+    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in map(_row, found)]
     name = f"packs-{site.campaign}"
     if kind == "csv":
         out = io.StringIO(newline="")
