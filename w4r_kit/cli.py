@@ -266,8 +266,8 @@ def serve(
     project: ProjectOpt = Path("."),
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--render-processes", min=1, max=32, help="Processes that render "
-                                         "PDFs (default: the number of cores, at most 4).")] = 0,
+    workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, help="Processes that render "
+                                         "PDFs (0: the number of cores, at most 4).")] = 0,
 ) -> None:
     """Serve the self-service page: packs for groups, case pages, staff pages (/staff).
 
