@@ -104,11 +104,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def rss_bytes(self) -> int:
-        """Resident memory of the server and its render processes together."""
+    def usage(self) -> tuple[int, float]:
+        """(resident bytes, CPU seconds so far) of the server and its render processes together."""
         if not self.proc or self.proc.poll() is not None:
-            return 0
-        total = 0
+            return 0, 0.0
+        rss, ticks = 0, 0
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -117,22 +117,36 @@ class Server:
                     fields = fh.read().rsplit(")", 1)[1].split()
                 if int(fields[2]) != self.proc.pid:          # process group = the server's pid
                     continue
+                ticks += int(fields[11]) + int(fields[12])     # utime + stime
                 with open(f"/proc/{entry}/status") as fh:
-                    total += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:"))
+                    rss += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:"))
             except (OSError, StopIteration, ValueError, IndexError):
                 continue
-        return total
+        return rss, ticks / os.sysconf("SC_CLK_TCK")
 
 
 class MemoryWatch(threading.Thread):
+    """Peak memory, CPU time and the machine's load while the visitors run."""
+
     def __init__(self, servers: list[Server]) -> None:
         super().__init__(daemon=True)
         self.servers, self.peak, self.running = servers, 0, True
+        self.cpu: dict[int, float] = {}          # server index -> CPU seconds at the latest sample
+        self.loads: list[float] = []
 
     def run(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(s.rss_bytes() for s in self.servers))
+            usage = [s.usage() for s in self.servers]
+            self.peak = max(self.peak, sum(rss for rss, _ in usage))
+            for i, (_, cpu) in enumerate(usage):
+                if cpu:                          # 0: the server is down (the kill scenarios)
+                    self.cpu[i] = cpu
+            self.loads.append(os.getloadavg()[0])
             time.sleep(0.25)
+
+    def cpu_seconds(self, started: list[float]) -> float:
+        """CPU used since `started` (without a restart in between)."""
+        return sum(self.cpu.values()) - sum(started)
 
 
 # --------------------------------------------------------------------------- visitors
@@ -253,7 +267,8 @@ def run(name: str, servers: list[Server], db_url: str, visitors: int, duration: 
     print(f"\n== {name}: {len(servers)} server(s), {visitors} visitors, {duration:.0f} s"
           + (", one server SIGKILLed half-way and restarted" if kill else ""), flush=True)
     started = [s.start() for s in servers]
-    print(f"   start-up: {', '.join(f'{t:.1f} s' for t in started)}")
+    print(f"   start-up: {', '.join(f'{t:.1f} s' for t in started)}", flush=True)
+    cpu_at_start = [s.usage()[1] for s in servers]
     down = threading.Event()
     watch = MemoryWatch(servers)
     watch.start()
@@ -285,12 +300,17 @@ def run(name: str, servers: list[Server], db_url: str, visitors: int, duration: 
           f"p99 {percentile(lat, 99) * 1000:.0f} ms, max {max(lat, default=0) * 1000:.0f} ms, "
           f"mean {statistics.fmean(lat) * 1000 if lat else 0:.0f} ms")
     print(f"   peak server memory (RSS, server + render processes, all servers): {watch.peak / 2**20:.0f} MB")
+    if not kill and lat:
+        cpu = watch.cpu_seconds(cpu_at_start)
+        print(f"   server CPU: {cpu:.1f} s = {cpu / len(lat) * 1000:.0f} ms per pack; machine load average "
+              f"during the run {statistics.fmean(watch.loads):.1f} on {os.cpu_count()} cores")
     print(f"   errors while up: {sum(results.errors.values())} {results.errors or ''}")
     if kill:
         print(f"   killed and restarted in {restart.get('seconds', float('nan')):.1f} s; "
               f"failed requests while it was down: {results.down_errors}")
     for key, value in check_registry(db_url, results).items():
         print(f"   {key}: {value}")
+    sys.stdout.flush()
 
 
 def main() -> None:

@@ -180,3 +180,16 @@ def test_staff_add_stores_an_argon2_hash_only(cli, tmp_path):
     short = cli.runner.invoke(app, ["staff", "add", "kim", "--password-stdin", "--project", str(project)],
                               input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_page_words_have_the_same_keys_in_every_language():
+    from w4r_kit.web import i18n
+    keys = {lang: set(i18n.words(lang)) for lang in i18n.languages()}
+    assert set(keys) >= {"fr", "en", "lb"}
+    assert all(k == keys["en"] for k in keys.values())
+    used = set()
+    from importlib import resources
+    for template in (resources.files("w4r_kit.web") / "templates").iterdir():
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bw\.([a-z_]+)", text)) | set(re.findall(r'\bw\("([a-z_]+)"', text))
+    assert used <= keys["en"], used - keys["en"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
 from multipart.multipart import parse_options_header
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ from starlette.formparsers import FormParser, MultiPartException, MultiPartParse
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -41,6 +42,7 @@ from .workers import Renderer, RendererGone
 
 SESSION_SECONDS = 8 * 3600          # the cookie (form tokens, page language) lives a working day
 MAX_FORM_BYTES = 16 * 1024          # the public form: a few short fields
+FORM_FIELDS = {"name", "lang", "cases", "audience", "sheets", "contact"}
 MAX_LISTED_PROBLEMS = 25            # beside an upload; the rest are counted
 SECRET_FILE = ".w4r-kit-secret"     # shared by every server process of a project
 
@@ -221,9 +223,12 @@ async def make_pack(request: Request) -> Response:
     try:
         data = await run_in_threadpool(issue_packs, s, [group], order.case_material, issued_by)
     except KitError as exc:
-        return _form_page(request, ui, values, field_errors(exc.problems), 422)
-    except RendererGone:
-        return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
+        errors = field_errors(exc.problems)
+        if set(errors) <= FORM_FIELDS:           # a text of the visitor's that does not fit
+            return _form_page(request, ui, values, errors, 422)
+        return busy(request)                     # the registry's trouble, not the visitor's
+    except (RendererGone, SQLAlchemyError):
+        return busy(request)
     return download(data, packs.file_name(group), "application/pdf")
 
 
@@ -285,8 +290,8 @@ async def make_groups(request: Request) -> Response:
         data = await run_in_threadpool(issue_packs, s, groups, None, staff.signed_in(request, s.staff_seconds))
     except KitError as exc:
         return refused([str(dataclasses.replace(p, file=display)) for p in exc.problems if not p.warning], 422)
-    except RendererGone:
-        return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
+    except (RendererGone, SQLAlchemyError):
+        return busy(request)
     return download(data, f"{slug(Path(display).stem)}.zip", "application/zip")
 
 
@@ -335,8 +340,14 @@ async def case_document(request: Request) -> Response:
     try:
         data = await s.renderer.run(workers.case_document, case.id, lang, kind)
     except RendererGone:
-        return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
+        return busy(request)
     return download(data, f"{case.id}-{kind}-{lang}.pdf", "application/pdf")
+
+
+def busy(request: Request) -> HTMLResponse:
+    """503: the server could not finish (a render process died, the database is away); nothing
+    was recorded, the visitor may send the form again."""
+    return page(request, "message.html", 503, title_key="busy_title", text_key="busy_text")
 
 
 def csrf_failed(request: Request) -> HTMLResponse:
