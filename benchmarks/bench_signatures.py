@@ -88,6 +88,8 @@ def main() -> None:
         runs = args.runs or (3 if n <= 1000 else 1)
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
+            # The runs record in a registry of their own, not in the example project's.
+            os.environ["W4R_KIT_DB"] = f"sqlite:///{tmp / 'registry.sqlite'}"
             groups = tmp / "groups.csv"
             groups_csv(groups, n)
             rows = []

@@ -1,4 +1,5 @@
-"""A real PostgreSQL server for the tests: $W4R_KIT_TEST_PG (a URL) when set, else a
+"""A real PostgreSQL server for the tests: $W4R_KIT_TEST_PG (a URL of a role that may create
+databases) when set, else a
 throw-away cluster started here (initdb into a temporary folder, listening on a Unix
 socket in that folder only, port 55432), stopped by its pid at the end of the session.
 As root, initdb and the server run as the `postgres` user (they refuse to run as root).

@@ -9,10 +9,9 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 
 from conftest import ROOT
 from pdfcheck import page_texts, qr_codes
@@ -116,6 +115,8 @@ def test_signatures_records_every_sheet_of_its_manifest(cli, example_copy, tmp_p
     assert [p.group_id for p in reg.packs(group="Lycée")] == ["klasse-6a"]
     assert [p.group_id for p in reg.packs(case="joel-paredes")] == ["esch"]
     assert reg.packs(lang="en") == []
+    assert [p.group_id for p in reg.packs(limit=1)] == ["esch"] and [p.group_id for p in reg.packs(offset=1)] == \
+        ["klasse-6a"]
     assert cli(*args).exit_code == 0                              # the same run again: nothing new
     assert len(reg.sheets()) == 4 and len(reg.packs()) == 2
     reg.close()
@@ -139,6 +140,18 @@ def test_default_registry_is_registry_sqlite_at_the_project_root(cli, example_co
     with reg.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     reg.close()
+    r = cli("registry", "info", "--project", example_copy)
+    assert r.exit_code == 0 and r.stdout.splitlines()[:4] == [
+        f"registry: sqlite:///{example_copy / 'registry.sqlite'}", f"schema revision: {migrate.head()}",
+        "packs: 1", "sheets: 1"]
+    # W4R_KIT_DB wins over kit.toml, which wins over the default.
+    toml = example_copy / "kit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[registry]\nurl = "sqlite:///other.sqlite"\n', "utf-8")
+    assert cli("registry", "info", "--project", example_copy).stdout.startswith(
+        f"registry: sqlite:///{example_copy / 'other.sqlite'}\n")
+    monkeypatch.setenv("W4R_KIT_DB", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    assert cli("registry", "info", "--project", example_copy).stdout.startswith(
+        f"registry: sqlite:///{tmp_path / 'env.sqlite'}\n")
 
 
 def test_registry_url_in_kit_toml_and_its_mistakes(cli, example_copy, tmp_path, monkeypatch):
@@ -263,7 +276,7 @@ def test_processes_recording_at_once_lose_nothing_and_never_share_an_id(db_url):
 
 # -- schema versions ----------------------------------------------------------------------------
 
-def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url):
+def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url, cli, example_copy, monkeypatch):
     engine = create_engine(database_url(db_url))
     with engine.begin() as conn:
         assert migrate.upgrade(conn, migrate.revisions()[0]) == (None, "0001")
@@ -276,6 +289,12 @@ def test_an_older_registry_is_upgraded_on_open_with_its_records(db_url):
                                             audience="adult", url="https://example.org/", file="x.pdf", page=4))
         assert "ix_sheets_pack_id" not in {i["name"] for i in inspect(conn).get_indexes("sheets")}
     engine.dispose()
+    if db_url.startswith("sqlite"):      # `registry upgrade` says what it did
+        monkeypatch.setenv("W4R_KIT_DB", db_url)
+        r = cli("registry", "upgrade", "--project", example_copy)
+        assert r.exit_code == 0 and r.stdout == f"{db_url}: schema upgraded from 0001 to {migrate.head()}\n"
+        r = cli("registry", "upgrade", "--project", example_copy)
+        assert r.stdout == f"{db_url}: schema at revision {migrate.head()}, the newest\n"
     reg = Registry.open_url(db_url)
     assert reg.revision() == migrate.head() != "0001"
     assert reg.sheet("abcdefg").group_name == "Esch" and reg.packs()[0].issued_at.year == 2024
@@ -403,3 +422,99 @@ def test_export_csv_and_xlsx_one_row_per_sheet_with_formulas_neutralised(cli, ex
 def test_init_keeps_the_registry_out_of_version_control(starter):
     ignored = (starter / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "registry.sqlite" in ignored and "registry.sqlite-*" in ignored
+
+
+def test_the_web_route_records_its_packs_through_the_same_path(example_copy, tmp_path):
+    from w4r_kit.batch import issue_packs
+    from w4r_kit.load import load_project
+    from w4r_kit.model import Group
+    from w4r_kit.project import Project
+    kit = load_project(Project.at(example_copy), allow_incomplete=True)
+    reg = Registry.open_url(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    adult = Group(id="klass-5b", name="Klass 5B", lang="fr", sheets=2, cases=("dang-dinh-bach",))
+    youth = Group(id="klass-5b", name="Klass 5B", lang="fr", sheets=2, cases=("dang-dinh-bach",), audience="youth",
+                  contact="prof@example.org")
+    [(_, pdf, rows)] = issue_packs(kit, [adult], reg, issued_by="anne")
+    assert pdf.startswith(b"%PDF") and [p.route for p in reg.packs()] == ["web"]
+    assert [(s.sheet_id, s.page, s.url) for s in reg.sheets()] == [(r.sheet_id, r.page, r.url) for r in rows]
+    assert issue_packs(kit, [adult], reg)[0][2] == rows and len(reg.packs()) == 1     # the same download again
+    # The same group, case and numbers on a youth form: other sheets, so other ids.
+    [(_, _, youth_rows)] = issue_packs(kit, [youth], reg)
+    assert not {r.sheet_id for r in youth_rows} & {r.sheet_id for r in rows}
+    assert [p.audience for p in reg.packs()] == ["youth", "adult"] and reg.packs()[1].issued_by == "anne"
+    reg.close()
+
+
+def test_when_recording_fails_nothing_is_written_and_nothing_recorded(cli, example_copy, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    monkeypatch.setenv("W4R_KIT_DB", url)
+    reg = Registry.open_url(url)
+    with reg.engine.begin() as conn:     # a database that refuses the sheets (full, read-only, ...)
+        conn.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON sheets BEGIN "
+                             "SELECT RAISE(ABORT, 'disk quota exceeded'); END")
+    groups = tmp_path / "groups.csv"
+    groups.write_text(GROUPS_CSV, encoding="utf-8")
+    out = tmp_path / "dist"
+    (out / "signatures").mkdir(parents=True)
+    (out / "signatures" / "manifest.csv").write_text("an earlier run\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", example_copy, "--out", out, "--jobs", 2)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"W4R_KIT_DB: cannot record in the registry {url}: disk quota exceeded")
+    assert r.stderr.splitlines()[-1] == "1 problem found; nothing was written."
+    assert sorted(p.name for p in (out / "signatures").iterdir()) == ["manifest.csv"]     # no PDF, no temp file
+    assert (out / "signatures" / "manifest.csv").read_text(encoding="utf-8") == "an earlier run\n"
+    assert reg.packs() == [] and reg.sheets() == []
+    with reg.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER refuse")
+    r = cli("signatures", "--groups", groups, "--project", example_copy, "--out", out, "--jobs", 2)
+    assert r.exit_code == 0, r.output
+    assert len(reg.sheets()) == 4 and len(reg.packs()) == 2
+    reg.close()
+
+
+PROBE_MIGRATION = '''"""A later migration that makes SQLite copy the sheets table (scans and online refer to it).
+
+Revision ID: 9001
+Revises: {head}
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("sheets", recreate="always") as batch:
+        batch.alter_column("file", existing_type=sa.String(500), nullable=True)
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_a_migration_that_copies_a_referenced_table_keeps_every_record(tmp_path, monkeypatch):
+    """SQLite's batch mode drops and renames tables: the runner switches foreign keys off
+    meanwhile and checks them whole before committing."""
+    import shutil
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    reg = Registry.open_url(url)
+    _, (a, _b) = record(reg, "esch")
+    reg.record_scan(a, "scan.pdf", 1, 4, 2, 2, "read")
+    reg.add_online("esch", a, "dang-dinh-bach", 1, "export.csv")
+    reg.close()
+    later = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, later, ignore=shutil.ignore_patterns("__pycache__"))
+    (later / "versions" / "9001_probe.py").write_text(PROBE_MIGRATION.format(head=migrate.head()), encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS", later)
+    monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, "9001"))
+    reg = Registry.open_url(url)
+    assert reg.revision() == "9001"
+    assert reg.returns()[a].signatures == 4 and reg.online()[0].sheet_id == a and len(reg.sheets()) == 2
+    with reg.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    reg.close()

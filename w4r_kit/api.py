@@ -63,7 +63,11 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
                 record_case(registry, kit, case, lang, options.group, options.sheets, ids, _in_out(project, path),
                             pages, issued_by=login_name())
             return Result(staging.commit(), {path: pages}, kit.warnings)
-    return issue(registry, keys, attempt)
+    try:
+        return issue(registry, keys, attempt)
+    finally:
+        if registry:
+            registry.close()
 
 
 def checked_group(kit: Kit, options: Options, lang: str | None = None) -> Options:

@@ -240,7 +240,8 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
             record_packs(registry, kit, planned, rows, "cli-signatures", f"{SIGNATURES_DIR}/", login_name())
             files = staging.commit()
         return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
-    return issue(registry, pack_keys(kit, packs), attempt)
+    with registry:
+        return issue(registry, pack_keys(kit, packs), attempt)
 
 
 def _merged_pdf(kit: Kit, packs: list[Pack], progress) -> tuple[bytes, list[ManifestRow], int]:
@@ -281,3 +282,23 @@ _WORKER_KIT: Kit | None = None
 
 def _render_in_worker(pack: Pack):
     return pack_pdf(_WORKER_KIT, pack)
+
+
+def issue_packs(kit: Kit, groups: list[Group], registry, route: str = "web", issued_by: str | None = None,
+                case_ids: list[str] | None = None) -> list[tuple[Pack, bytes, list[ManifestRow]]]:
+    """The packs of `groups` as PDF bytes, recorded in `registry` before they are returned
+    (the web's downloads; the same packs and the same recording as `build_signatures`)."""
+    from .registry import issue, pack_keys, record_packs
+    wanted = [pack for pack in plan(kit, groups, case_ids) if pack.cases]
+
+    def attempt(ids: SheetIds) -> list[tuple[Pack, bytes, list[ManifestRow]]]:
+        planned = [pack for pack in plan(kit, groups, case_ids, ids) if pack.cases]
+        done = []
+        for pack, drawn in zip(planned, with_codes(planned)):
+            data, rows, _ = pack_pdf(kit, drawn)
+            done.append((pack, data, rows))
+        if registry is not None:
+            record_packs(registry, kit, planned, [row for _, _, rows in done for row in rows], route, "", issued_by)
+        return done
+    return issue(registry, pack_keys(kit, wanted), attempt)
+

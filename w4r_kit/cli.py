@@ -380,11 +380,13 @@ def registry_upgrade(project: ProjectOpt = Path(".")) -> None:
     Example: W4R_KIT_DB=postgresql://kit@db/w4r w4r-kit registry upgrade
     """
     from .registry import Registry
-    from .registry.migrate import revisions
-    p = _project(project, None)
-    registry = Registry.open(p)
-    registry.close()
-    typer.echo(f"{registry.url}: schema at revision {revisions()[-1]} (newest)")
+    with Registry.open(_project(project, None)) as registry:
+        before, after = registry.upgrade_report
+    if before == after:
+        typer.echo(f"{registry.url}: schema at revision {after}, the newest")
+    else:
+        typer.echo(f"{registry.url}: schema {'upgraded from ' + before if before else 'created at revision'} "
+                   f"{'to ' if before else ''}{after}")
 
 
 def run() -> None:  # console script entry point

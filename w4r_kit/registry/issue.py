@@ -11,6 +11,8 @@ from __future__ import annotations
 import getpass
 from typing import Callable, Sequence, TypeVar
 
+from sqlalchemy.exc import DBAPIError
+
 from ..errors import KitError, Problem
 from ..tracking import SheetIds
 from .store import IssuedPack, IssuedSheet, Registry, SheetIdClash, SheetKey, campaign_name
@@ -24,12 +26,17 @@ def issue(registry: Registry | None, keys: Sequence[SheetKey], attempt: Callable
     against `registry`; again with new ids if a concurrent writer took one meanwhile."""
     if registry is None or not keys:
         return attempt(SheetIds())
+    where = registry.where
     for _ in range(ATTEMPTS):
         try:
             return attempt(registry.sheet_ids(keys))
         except SheetIdClash:
             continue
-    raise KitError(Problem(registry.where.file, registry.where.line, registry.where.field,
+        except DBAPIError as exc:        # the database went away, is full, refuses...: nothing was written
+            reason = " ".join(str(exc.orig if exc.orig is not None else exc).split())[:300]
+            raise KitError(Problem(where.file, where.line, where.field,
+                                   f"cannot record in the registry {registry.url}: {reason}")) from None
+    raise KitError(Problem(where.file, where.line, where.field,
                            f"{registry.url}: sheet ids kept being taken by other writers ({ATTEMPTS} tries); "
                            "run again"))
 

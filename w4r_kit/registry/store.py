@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import KitError, Problem, Problems
 from ..tracking import SheetIds, sheet_id as hash_sheet_id
 from . import migrate
-from .schema import SCAN_STATUSES, counts, online, packs, scans, sheets, staff
+from .schema import ROUTES, counts, online, packs, scans, sheets, staff
 
 ENV_VAR = "W4R_KIT_DB"
 DEFAULT_FILE = "registry.sqlite"
@@ -206,6 +206,8 @@ class Registry:
     def __init__(self, engine: Engine, where: Problem) -> None:
         self.engine = engine
         self.where = where            # what to name in a message about this registry
+        self.upgrade_report: tuple[str | None, str] | None = None
+        """(revision before, after) of the migration run on open."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -251,15 +253,35 @@ class Registry:
         except (NoSuchModuleError, ImportError) as exc:
             raise _problem(where, f"{shown}: the database driver is missing ({exc}); "
                                   "pip install 'psycopg[binary]'") from None
+        except OSError as exc:           # the SQLite file's folder cannot be created
+            raise _problem(where, f"cannot open the registry {shown}: {exc.strerror}") from None
         registry = cls(engine, where)
-        registry.upgrade()
+        registry.upgrade_report = registry.upgrade()
         return registry
 
     def upgrade(self) -> tuple[str | None, str]:
         """Create or migrate the schema to the newest revision; returns (before, after)."""
         try:
-            with self.engine.begin() as conn:
-                return migrate.upgrade(conn)
+            with self.engine.connect() as conn:
+                sqlite = conn.dialect.name == "sqlite"
+                if sqlite:
+                    # SQLite's batch ALTERs copy a table, drop it and rename the copy: foreign
+                    # keys are switched off meanwhile (only possible outside a transaction),
+                    # then checked whole before the migration commits.
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        done = migrate.upgrade(conn)
+                        if sqlite and done[0] != done[1]:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                            if broken:
+                                raise migrate.SchemaError(f"the migration would break {len(broken)} reference(s) "
+                                                          f"between tables (first: {tuple(broken[0])}); "
+                                                          "nothing was changed")
+                    return done
+                finally:
+                    if sqlite:
+                        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
         except migrate.SchemaError as exc:
             raise _problem(self.where, f"{self.url}: {exc}") from None
         except DBAPIError as exc:
@@ -331,6 +353,8 @@ class Registry:
     def record_packs(self, route: str, campaign: str, issued: Sequence[IssuedPack],
                      issued_by: str | None = None) -> list[int | None]:
         """record_pack for many packs, all in one transaction (a run is recorded whole or not at all)."""
+        if route not in ROUTES:
+            raise ValueError(f"route must be one of {', '.join(ROUTES)}, not {route!r}")
         wanted = {s.sheet_id: (campaign, pack.group_id, s.case, s.lang, s.number, pack.audience)
                   for pack in issued for s in pack.sheets}
         now = _now()
@@ -340,6 +364,7 @@ class Registry:
                 if identity != wanted[sid]:
                     raise SheetIdClash(sid)
             ids: list[int | None] = []
+            created: set[int] = set()
             rows = []
             for pack in issued:
                 new = [s for s in pack.sheets if s.sheet_id not in found]
@@ -351,24 +376,28 @@ class Registry:
                     group_name=pack.group_name, contact=pack.contact, lang=pack.lang, audience=pack.audience,
                     cases=" ".join(pack.cases)).returning(packs.c.id)).scalar_one()
                 ids.append(pack_id)
+                created.add(pack_id)
                 rows += [dict(sheet_id=s.sheet_id, pack_id=pack_id, campaign=campaign, group_id=pack.group_id,
                               case_id=s.case, lang=s.lang, number=s.number, of=s.of, audience=pack.audience,
                               url=s.url, file=s.file, page=s.page) for s in new]
             if not rows:
                 return ids
             # Another process may have recorded some of these since the look-up above: the
-            # unique constraints skip them here, and the check below decides.
-            conn.execute(self._insert_ignoring_duplicates(sheets), rows)
-            after = self._identities(conn, list(wanted))
-            mine: dict[int, int] = {}
-            for sid, identity in wanted.items():
-                if sid not in after or after[sid][0] != identity:
+            # unique constraints skip them here (RETURNING gives the rows really inserted, and
+            # makes SQLAlchemy send many rows per statement), and the check below decides.
+            inserted = set(conn.execute(self._insert_ignoring_duplicates(sheets).returning(sheets.c.sheet_id),
+                                        rows).scalars())
+            skipped = [row["sheet_id"] for row in rows if row["sheet_id"] not in inserted]
+            now_there = self._identities(conn, skipped)
+            for sid in skipped:
+                if sid not in now_there or now_there[sid][0] != wanted[sid]:
                     raise SheetIdClash(sid)       # rolls the whole run back
-                mine[after[sid][1]] = mine.get(after[sid][1], 0) + 1
+            mine = {row["pack_id"] for row in rows if row["sheet_id"] in inserted}
             for i, pack in enumerate(issued):
-                if ids[i] is not None and pack.sheets and ids[i] not in mine:    # all recorded meanwhile
+                if ids[i] in created and ids[i] not in mine:
+                    # Every new sheet of this pack was recorded by someone else meanwhile.
                     conn.execute(delete(packs).where(packs.c.id == ids[i]))
-                    ids[i] = after[pack.sheets[0].sheet_id][1]
+                    ids[i] = next(now_there[s.sheet_id][1] for s in pack.sheets if s.sheet_id in now_there)
         return ids
 
     def _insert_ignoring_duplicates(self, table):
@@ -425,8 +454,9 @@ class Registry:
             return [SheetRecord(*row) for row in conn.execute(query)]
 
     def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
-              case: str | None = None) -> list[PackRecord]:
-        """Packs issued, newest first; `group` matches a group id exactly or a part of a name."""
+              case: str | None = None, limit: int | None = None, offset: int = 0) -> list[PackRecord]:
+        """Packs issued, newest first; `group` matches a group id exactly or a part of a name
+        (any case); `limit` and `offset` page through them."""
         p = packs.c
         n = (select(func.count()).select_from(sheets).where(sheets.c.pack_id == p.id)
              .correlate(packs).scalar_subquery())
@@ -440,6 +470,10 @@ class Registry:
             query = query.where(p.lang == lang)
         if case:
             query = query.where((literal(" ") + p.cases + literal(" ")).contains(f" {case} ", autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self.engine.connect() as conn:
             return [PackRecord(*row[:3], _utc(row[3]), *row[4:10], tuple(row[10].split()), row[11])
                     for row in conn.execute(query)]
@@ -579,7 +613,9 @@ def _sqlite_engine(url) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not memory:
             cursor.execute("PRAGMA journal_mode = WAL")      # readers never wait for a writer
-            cursor.execute("PRAGMA synchronous = NORMAL")    # durable at each checkpoint; safe in WAL
+            # Every commit reaches the disk before a file is written or a download leaves:
+            # one fsync per transaction, nothing next to rendering the PDFs.
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
