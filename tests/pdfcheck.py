@@ -28,7 +28,7 @@ def text(path: Path) -> str:
     return "\n".join(page_texts(path))
 
 
-def qr_codes(path: Path, page: int, dpi: int = 150) -> list[str]:
+def all_qr_codes(path: Path, page: int, dpi: int = 150) -> list[str]:
     """Decode every QR code on one page (0-based) rendered at `dpi`."""
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -36,6 +36,19 @@ def qr_codes(path: Path, page: int, dpi: int = 150) -> list[str]:
     finally:
         pdf.close()
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+MACHINE_PREFIXES = ("W4R:", "W4M:")     # the signature sheet's small code for the scan reader
+
+
+def qr_codes(path: Path, page: int, dpi: int = 150) -> list[str]:
+    """The QR codes for people on one page (0-based): every code but the scan reader's."""
+    return [t for t in all_qr_codes(path, page, dpi) if not t.startswith(MACHINE_PREFIXES)]
+
+
+def machine_codes(path: Path, page: int, dpi: int = 150) -> list[str]:
+    """The scan reader's codes on one page (0-based)."""
+    return [t for t in all_qr_codes(path, page, dpi) if t.startswith(MACHINE_PREFIXES)]
 
 
 def outline(path: Path) -> list[tuple[int, str, int]]:

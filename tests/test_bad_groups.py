@@ -56,9 +56,12 @@ def fails(cli, kit: Path, csv_text: str | bytes) -> list[str]:
 
 def test_missing_and_unknown_columns(cli, kit):
     assert fails(cli, kit, "id,name,language,sheets\nx,Class X,fr,2\n") == [
-        "groups.csv:1: lang: missing column 'lang'; the header must include id,name,lang,sheets",
-        "groups.csv:1: language: unknown column 'language'; did you mean 'lang'?",
-    ]
+        "groups.csv:1: language: unknown column 'language'; did you mean 'lang'?; the columns are id, name, lang, "
+        "sheets, cases, audience, contact (or run with --ignore-extra-columns)"]
+    assert fails(cli, kit, "id,name,sheets,email\nx,Class X,2,a@b.lu\n") == [
+        "groups.csv:1: email: unknown column 'email'; the columns are id, name, lang, sheets, cases, audience, "
+        "contact (or run with --ignore-extra-columns)",
+        "groups.csv:1: lang: missing column 'lang'; the header must include id,name,lang,sheets"]
 
 
 @pytest.mark.parametrize("value", ["lots", "0", "-2", "2.5", "", "1001"])
@@ -91,8 +94,16 @@ def test_id_that_would_leave_the_output_folder(cli, kit):
 
 
 def test_unclosed_quote(cli, kit):
-    assert fails(cli, kit, 'id,name,lang,sheets\na,"Class A,fr,2\nb,Class B,fr,2\n') == [
+    unclosed = 'the quote " opened on this line is never closed; close it, or remove it'
+    assert fails(cli, kit, 'id,name,lang,sheets\na,"Class A,fr,2\nb,Class B,fr,2\n') == [f"groups.csv:2: {unclosed}"]
+    # on the last line, with or without a line break after it
+    assert fails(cli, kit, 'id,name,lang,sheets\na,Class A,fr,2\nb,"Class B,fr,2\n') == [f"groups.csv:3: {unclosed}"]
+    assert fails(cli, kit, 'id,name,lang,sheets\na,Class A,fr,2\nb,"Class B,fr,2') == [f"groups.csv:3: {unclosed}"]
+    # closed by a later quote: the lines between were swallowed
+    assert fails(cli, kit, 'id,name,lang,sheets\na,"Class A,fr,2\nb,"" Class B",fr,2\n') == [
         'groups.csv:2: a value runs over several lines (is a quote " not closed?); put each group on one line']
+    assert fails(cli, kit, 'id,name,lang,sheets\na,"Class" A,fr,2\n') == [
+        'groups.csv:2: a quote " ends a value in the middle; inside a quoted value write "" for a quote']
 
 
 def test_value_too_long_for_the_csv_reader(cli, kit):
@@ -103,7 +114,8 @@ def test_value_too_long_for_the_csv_reader(cli, kit):
 
 def test_not_utf8_and_empty(cli, kit):
     assert fails(cli, kit, GOOD.encode("utf-16")) == [
-        "groups.csv: is not UTF-8 text; in a spreadsheet, export as 'CSV UTF-8'"]
+        "groups.csv: is UTF-16 text ('Unicode Text'); in the spreadsheet, save it as 'CSV UTF-8 (Comma delimited)' "
+        "(Excel) or as 'Text CSV' with the character set 'Unicode (UTF-8)' (LibreOffice), or as an .xlsx workbook"]
     assert fails(cli, kit, "") == ["groups.csv:1: is empty; the first line must be the header id,name,lang,sheets"]
 
 
@@ -116,5 +128,5 @@ def test_characters_the_fonts_cannot_draw_in_a_group(cli, kit):
 
 def test_group_name_too_long_for_its_line(cli, kit):
     assert fails(cli, kit, "id,name,lang,sheets\na," + "Lycée technique " * 30 + ",fr,2\n") == [
-        "groups.csv:2: name: is 479 characters long; a group name has at most 48 (it is printed before the "
+        "groups.csv:2: name: is 479 characters long; a group name has at most 40 (it is printed before the "
         "sheet number and id in the footer of every sheet); shorten it"]

@@ -273,8 +273,8 @@ def test_missing_translation_and_allow_incomplete(cli, kit):
     fails(cli, kit, "cases/second-case.yaml:4: theme: no text for 'lb' (add it, or build with --allow-incomplete)")
     r = cli("build", "--project", kit, "--allow-incomplete")
     assert r.exit_code == 0, r.output
-    assert "warning: cases/second-case.yaml:4: theme: no text for 'lb'; skipped (--allow-incomplete)" \
-        in r.stderr.splitlines()
+    assert "warning: cases/second-case.yaml:4: [lb]: no text for theme; case skipped in this language " \
+        "(--allow-incomplete)" in r.stderr.splitlines()
     assert "Second Case" in text(kit / "dist/kit-en.pdf")
     assert "Second Case" not in text(kit / "dist/kit-lb.pdf")
     assert "Şebnem Korur Fincancı" in text(kit / "dist/kit-lb.pdf")
@@ -501,13 +501,14 @@ def test_long_petition_url_does_not_fit_under_its_qr_code(cli, kit):
     edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/w4r/2024/' + "sebnem-korur-fincanci-" * 4 + '"')
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:44: petition_url: too long for its line even at 4.5 pt; shorten it"]
+    assert lines == [f"{CASE}:44: petition_url: too long to print under its QR code (3 lines of 44 mm at 7 pt); "
+                     "use a shorter address"]
 
 
 def test_long_name_is_reported_not_shrunk_to_nothing(cli, kit):
     edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', 'name: "' + "Şebnem Korur Fincancı " * 12 + '"')
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:2: name: too long for its line even at 4.5 pt; shorten it"]
+    assert lines == [f"{CASE}:2: name: too long for its line even at 6.5 pt; shorten it"]
 
 
 def test_long_label_in_words_is_reported_with_its_file(cli, kit):
@@ -516,7 +517,7 @@ def test_long_label_in_words_is_reported_with_its_file(cli, kit):
     source = (kit / name).read_text(encoding="utf-8").splitlines()
     source[line - 1] = 'how_title: "' + "Wéi geet dat? " * 20 + '"'
     (kit / name).write_text("\n".join(source) + "\n", encoding="utf-8")
-    fails(cli, kit, f"{name}:{line}: how_title [lb]: too long for its line even at 4.5 pt; shorten it")
+    fails(cli, kit, f"{name}:{line}: how_title [lb]: too long for its line even at 6.5 pt; shorten it")
 
 
 def test_long_letter_names_its_template(cli, kit):

@@ -27,6 +27,7 @@ LANGS = ("fr", "en", "lb")
 PAPERS = ("A4", "Letter")
 SHEETS = 1          # per case: case sheet, letter, writing paper (+ blank back), one signature sheet
 CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.yaml"))
+CASE_NAMES = {yaml.safe_load((ROOT / "cases" / f"{case}.yaml").read_text(encoding="utf-8"))["name"] for case in CASES}
 SOURCE_DATE_EPOCH = "1795305600"          # 2026-11-22 00:00:00 UTC
 
 
@@ -57,7 +58,7 @@ def print_kits(tmp_path_factory):
 
 def _case_pages(path) -> list[int]:
     """0-based first page of every case (its level-0 outline entry)."""
-    return [page for level, _, page in outline(path)[1:] if level == 0]
+    return [page for level, title, page in outline(path)[1:] if level == 0 and title in CASE_NAMES]
 
 
 def _dark(pixels: np.ndarray) -> bool:
@@ -142,13 +143,18 @@ def test_duplex_starts_every_case_on_a_right_hand_page(print_kits, paper):
     assert all((page + 1) % 2 == 1 for page in starts), [p + 1 for p in starts]
     texts = page_texts(path)
     blanks = [i for i, t in enumerate(texts) if not t.strip()]
-    papers = [page for level, title, page in outline(path) if level == 1 and title == "Papier à lettre"]
-    # the writing paper is posted: a sheet of its own, right-hand page with a blank back
-    assert len(papers) == len(CASES) and all(page % 2 == 0 for page in papers)
-    # cover | blank; per case: case sheet | letter, writing paper | blank, signature sheet | blank
-    # (that last blank only when another case follows)
-    assert blanks == sorted([1] + [page + 1 for page in papers] + [page - 1 for page in starts[1:]])
-    assert len(texts) == 2 + len(CASES) * (4 + SHEETS + 1) - 1
+    posted = [page for level, title, page in outline(path)
+              if level == 1 and title in ("Lettre type", "Papier à lettre")]
+    # the model letter and the writing paper are posted: each a right-hand page with a blank back
+    assert len(posted) == 2 * len(CASES) and all(page % 2 == 0 for page in posted)
+    assert all(page + 1 in blanks for page in posted)
+    # cover | contents; per case: case sheet | blank, letter | blank, writing paper | blank,
+    # signature sheets (| blank when another case follows and the sheets end on a right-hand page)
+    assert "Sommaire" in texts[1] and 1 not in blanks
+    assert blanks == sorted([page + 1 for page in posted] + [page + 1 for page in starts]
+                            + [page - 1 for page in starts[1:] if (page - 1) not in [s + 1 for s in starts]
+                               and not texts[page - 1].strip()])
+    assert len(texts) == 2 + len(CASES) * (6 + SHEETS + SHEETS % 2) - SHEETS % 2
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -242,17 +248,17 @@ def test_every_character_is_inside_the_safe_area(print_kits, paper):
 
 
 def test_letter_pages_are_laid_out_for_letter_not_shrunk(print_kits):
-    """The footer ends at the Letter page's right margin (18 mm), at full size."""
+    """The text ends at the Letter page's right margin (18 mm), the footer at full size."""
     for paper in PAPERS:
         path = print_kits[paper]["en"]
         page = _case_pages(path)[0]
         text, chars = char_boxes(path, page)
-        end = text.rfind("www.amnesty.lu")
-        x1 = chars[end + len("www.amnesty.lu") - 1][2]
+        x1 = max(box[2] for ch, box in zip(text, chars) if not ch.isspace())
         trim_x0 = boxes(path, page)["trimbox"][0]
         assert x1 == pytest.approx(trim_x0 + SIZES[paper][0] - 18 * mm, abs=1.0), paper
+        end = text.rfind("www.amnesty.lu")
         height = chars[end][3] - chars[end][1]
-        assert 3.5 < height < 7, paper             # 7.5 pt footer text, not scaled
+        assert 3.5 < height < 7, paper             # 7 pt footer text, not scaled
 
 
 # --------------------------------------------------------------------------- reproducible
@@ -354,8 +360,10 @@ def _lines(p, width: float) -> list[list[str]]:
     return [list(words) for _, words in p.blPara.lines]
 
 
-@pytest.mark.parametrize("lang, hyphenated", [("fr", True), ("en", True), ("lb", False)])
-def test_story_is_hyphenated_and_justified_where_a_dictionary_exists(contexts, lang, hyphenated):
+@pytest.mark.parametrize("lang", LANGS)
+def test_running_text_is_ragged_and_never_hyphenated_by_the_tool(contexts, lang):
+    """SPEC §14: ragged-right in every language, the same look in fr, en and lb, and no
+    word (a proper name least of all) broken by the tool at a line end."""
     ctxs, kit = contexts
     ctx = ctxs[lang]
     breaks = []
@@ -363,15 +371,15 @@ def test_story_is_hyphenated_and_justified_where_a_dictionary_exists(contexts, l
         source = case.story[lang]
         for text in source.split("\n\n"):
             for width in (150, 180, 220):
-                lines = _lines(paragraph(ctx, text, "body"), width)
-                for line in lines[:-1]:
-                    last = line[-1]
-                    # a word broken by the tool: ends in "-" but is not a hyphenated word of the text
-                    if last.endswith("-") and not re.search(re.escape(last) + r"\S", source):
-                        breaks.append(last)
-    assert bool(breaks) == hyphenated, breaks[:10]
-    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
-    assert ctx.styles["body"].alignment == (TA_JUSTIFY if hyphenated else TA_LEFT)
+                for style in ("body", "letter"):
+                    lines = _lines(paragraph(ctx, text, style), width)
+                    for line in lines[:-1]:
+                        last = line[-1]
+                        if last.endswith("-") and not re.search(re.escape(last) + r"\S", source):
+                            breaks.append(last)
+    assert not breaks, breaks[:10]
+    from reportlab.lib.enums import TA_LEFT
+    assert all(st.alignment == TA_LEFT for st in ctx.styles.values())
 
 
 def test_luxembourgish_soft_hyphens_are_honoured(contexts):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pdfcheck import outline, page_texts, qr_codes
+from pdfcheck import machine_codes, outline, page_texts, qr_codes
 
 SCHOOLS = ROOT / "examples" / "schools.csv"
 # sheets per case × cases, per group of examples/schools.csv (9 cases in the example project)
@@ -58,6 +58,7 @@ def test_manifest_has_one_row_per_sheet_that_matches_its_page(batch):
         text = page_texts(path)[page]
         assert row["sheet_id"] in text and row["group_name"] in text
         assert qr_codes(path, page) == [row["url"]]
+        assert machine_codes(path, page) == ["W4R:" + row["sheet_id"]]
         k = text.split(" / ")[0].split()[-1]
         assert row["url"].endswith(f"&utm_content={row['group_id']}-{k}")
 
@@ -100,7 +101,7 @@ def test_merge_makes_one_file_with_a_bookmark_per_group_and_case(cli, tmp_path):
             "--case", "dang-dinh-bach", "--case", "kyung-seok-park")
     assert r.exit_code == 0, r.output
     folder = tmp_path / "signatures"
-    assert sorted(p.name for p in folder.iterdir()) == ["all-groups.pdf", "manifest.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [".w4r-kit.sha256", "all-groups.pdf", "manifest.csv"]
     entries = outline(folder / "all-groups.pdf")
     assert [t for level, t, _ in entries if level == 0] == [
         "Lycée Aline Mayrisch – 5B", "École fondamentale Bonnevoie – C4.1", "Lycée Michel-Rodange – 2A"]

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import shutil
 import unicodedata
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from .assemble import Options, case_pdf, kit_pdf, layout_problems, rendered
 from .errors import KitError, Problem
 from .load import Kit, load_project
-from .output import Staging, write_all
+from .output import Staging, kept_warnings, write_outputs
 from .project import Project
 
 
@@ -19,6 +20,13 @@ class Result:
     files: list[Path]
     pages: dict[Path, int]
     warnings: list[Problem]
+    removed: list[Path] = field(default_factory=list)
+    """Earlier outputs of the tool this run made obsolete (kit-LANG.pdf of a dropped language)."""
+
+
+def _result(project: Project, written: Staging, docs: dict[Path, bytes], warnings: list[Problem]) -> Result:
+    return Result(written.files, {p: _count(d) for p, d in docs.items()},
+                  [*warnings, *kept_warnings(written, project.rel)], written.removed)
 
 
 
@@ -36,7 +44,13 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
     def render() -> dict[Path, bytes]:
         return {project.out / f"kit-{lang}.pdf": kit_pdf(kit, lang, kit.cases_for(lang), options) for lang in langs}
     docs = rendered(kit, render, langs, options)
-    return Result(write_all(docs), {p: _count(d) for p, d in docs.items()}, kit.warnings)
+    # kit-LANG.pdf of a language the campaign no longer has goes, if the tool wrote it.
+    languages = set(kit.config.campaign.languages)
+
+    def stale(name: str) -> bool:
+        match = re.fullmatch(r"kit-(.+)\.pdf", name)
+        return bool(match) and match[1] not in languages
+    return _result(project, write_outputs(docs, stale), docs, kit.warnings)
 
 
 def build_case(project: Project, case_id: str, lang: str, options: Options) -> Result:
@@ -59,10 +73,12 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
         pages = _count(docs[path])
         with Staging() as staging:
             staging.add(path, docs[path])
+            staging.record(path.parent)
             if registry:
                 record_case(registry, kit, case, lang, options.group, options.sheets, ids, _in_out(project, path),
                             pages, issued_by=login_name())
-            return Result(staging.commit(), {path: pages}, kit.warnings)
+            files = staging.commit()
+        return Result(files, {path: pages}, [*kit.warnings, *kept_warnings(staging, project.rel)], staging.removed)
     try:
         return issue(registry, keys, attempt)
     finally:

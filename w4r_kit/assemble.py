@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from . import qr
 from .errors import KitError, Problem
-from .layout import case_sheet, cover, letter, letterhead, signature_sheet
+from .layout import case_sheet, cover, letter, letterhead, scan_marks, signature_sheet
 from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
 from .layout.overflow import Overflow
 from .load import Kit, Source, case_line, case_sources, config_sources
@@ -33,7 +33,19 @@ class Options:
 def context(kit: Kit, lang: str, paper: str | None = None) -> Context:
     cfg = kit.config
     geometry = Geometry(paper or cfg.print.paper, cfg.print.bleed_mm * 72 / 25.4)
-    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang)
+    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang, proper_names(kit))
+
+
+def proper_names(kit: Kit) -> tuple[str, ...]:
+    """The proper names in the kit's data that a line must never split (SPEC §14): people,
+    countries, addressees, places and organisations of the addresses, the section."""
+    cfg = kit.config
+    names = {cfg.section.name, *cfg.return_address, *cfg.section.address}
+    for case in kit.cases:
+        names.update((case.name, case.addressee.name, *case.country.values(), *case.addressee.address))
+        if case.solidarity:
+            names.update(case.solidarity.address)
+    return tuple(sorted(n for n in names if n and not n.startswith("[")))
 
 
 def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
@@ -51,10 +63,16 @@ def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
     cover.draw(doc, ctx, cases)
+    if kit.config.print.duplex:        # the cover's back: the contents, not a blank page
+        doc.outline(ctx.words.get("contents_title"))
+        cover.contents_page(doc, ctx)
     group = options.group or ctx.words.get("default_group")
     ids = SheetIds()
     for case in cases:
-        _case(doc, kit, ctx, case, options, group, ids)
+        _case(doc, kit, ctx, case, options, group, ids, master=True)
+    cover.contents(doc, ctx, cases)
+    if kit.config.print.duplex:
+        cover.fill_contents_page(doc, ctx)
     return doc.finish()
 
 
@@ -70,17 +88,17 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | 
     return doc.finish()
 
 
-# In duplex these start on a right-hand page. The writing paper is posted to the
-# official, so it gets a sheet of its own (blank back), never the letter or a
-# signature sheet behind it.
-RIGHT_HAND = ("outline_letterhead", "outline_signatures")
+# In duplex these start on a right-hand page. The model letter and the writing paper
+# are posted to the official, so each gets a sheet of its own (blank back), never the
+# case sheet, the letter or a signature sheet behind it (SPEC §14).
+RIGHT_HAND = ("outline_letter", "outline_letterhead", "outline_signatures")
 
 
 def _case(doc: Document, kit: Kit, ctx: Context, case: Case, options: Options, group: str,
-          ids: SheetIds) -> None:
+          ids: SheetIds, master: bool = False) -> None:
     _right_hand_page(doc, kit)        # every case starts on a right-hand page
     doc.outline(case.name, 0, closed=False)
-    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids):
+    for outline_key, draw in _artefacts(kit, ctx, case, options, group, ids, master):
         if outline_key in RIGHT_HAND:
             _right_hand_page(doc, kit)
         doc.outline(ctx.words.get(outline_key), 1)
@@ -93,14 +111,18 @@ def _right_hand_page(doc: Document, kit: Kit) -> None:
         doc.blank_page()
 
 
-def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None
-               ) -> list[tuple[str, Callable[[Document], None]]]:
-    """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it."""
+def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str, ids: SheetIds | None = None,
+               master: bool = False) -> list[tuple[str, Callable[[Document], None]]]:
+    """A case's artefacts in print order (SPEC §6.2): outline label and how to draw it.
+
+    `master`: the kit's sheet, photocopied by whoever prints the kit; its machine code
+    names the case and language only (returns of masters count per case, no group).
+    """
     lang = ctx.lang
     url = tracked_url(kit.config, case.petition_url, case=case.id, lang=lang, group=slug(group), sheet="case")
 
     def signatures(doc: Document) -> None:
-        labels = sheet_labels(kit, case, lang, group, options.sheets, ids or SheetIds())
+        labels = sheet_labels(kit, case, lang, group, options.sheets, ids or SheetIds(), master=master)
         draw_sheets(doc, ctx, case, kit.config.signatures.audience, labels)
 
     steps: list[tuple[str, Callable[[Document], None]]] = [
@@ -115,15 +137,16 @@ def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str,
 
 
 def sheet_labels(kit: Kit, case: Case, lang: str, group: str, n: int, ids: SheetIds,
-                 group_id: str | None = None) -> list[signature_sheet.SheetLabel]:
+                 group_id: str | None = None, master: bool = False) -> list[signature_sheet.SheetLabel]:
     """Footer and tracked URL of each of `n` sheets of one case for one group."""
     cfg = kit.config
     gid = group_id or slug(group)
     url_for = tracker(cfg, case.petition_url, case=case.id, lang=lang, group=gid)
+    payload = scan_marks.master_payload(cfg.section.short, cfg.campaign.year, case.id, lang) if master else ""
     labels = []
     for k in range(1, n + 1):
         sid = ids.make(cfg.section.short, cfg.campaign.year, gid, case.id, lang, k)
-        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url_for(str(k), sid)))
+        labels.append(signature_sheet.SheetLabel(group, k, n, sid, url_for(str(k), sid), payload=payload))
     return labels
 
 
@@ -140,12 +163,15 @@ def draw_sheets(doc: Document, ctx: Context, case: Case, audience: str,
 
 
 def with_qr_codes(labels: list[signature_sheet.SheetLabel]) -> list[signature_sheet.SheetLabel]:
-    """The labels with their QR codes, encoded in one batch (per code, batches are ~10× cheaper)."""
-    todo = [label for label in labels if label.matrix is None]
+    """The labels with their QR codes and machine codes, encoded in one batch each (per code,
+    batches are ~10× cheaper)."""
+    todo = [label for label in labels if label.matrix is None or label.code is None]
     matrices = iter(qr.encode_many([label.url for label in todo]))
+    codes = iter(scan_marks.encode_codes([label.code_payload for label in todo]))
     SheetLabel = signature_sheet.SheetLabel      # not dataclasses.replace: 10x slower, per sheet
-    return [label if label.matrix is not None else
-            SheetLabel(label.group, label.k, label.n, label.sheet_id, label.url, next(matrices))
+    return [label if label.matrix is not None and label.code is not None else
+            SheetLabel(label.group, label.k, label.n, label.sheet_id, label.url, next(matrices), label.payload,
+                       next(codes))
             for label in labels]
 
 
@@ -187,7 +213,7 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 
 
 # Fields printed the same in every language: reported once, without a language.
-_LANGUAGE_FREE = {"cases", "[signatures] rows"}
+_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url"}
 
 
 def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str, extra: Sequence[Source] = ()

@@ -8,9 +8,8 @@ end. With --jobs N, groups are rendered in N processes.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -23,12 +22,14 @@ from .layout.common import Context, Document
 from .layout.overflow import Overflow
 from .load import Kit, Source, load_project
 from .model import Case, Group
-from .output import Staging
+from .output import Staging, kept_warnings
 from .project import Project
+from .tables import table_bytes
 from .tracking import SheetIds
 
 SIGNATURES_DIR = "signatures"
 MERGED_NAME = "all-groups.pdf"
+MANIFEST = "manifest"             # manifest.csv, and manifest.xlsx if asked for
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class BatchResult:
     sheets: int
     pages: int
     warnings: list
+    removed: list[Path] = field(default_factory=list)
+    """Packs and manifests of an earlier run that this run's outputs replace."""
 
 
 def plan(kit: Kit, groups: list[Group], case_ids: list[str] | None, ids: SheetIds | None = None) -> list[Pack]:
@@ -164,14 +167,26 @@ def pack_pdf(kit: Kit, pack: Pack) -> tuple[bytes, list[ManifestRow], int]:
 
 
 def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    writer.writerows((r.sheet_id, r.group_id, r.group_name, r.case, r.lang, r.file, r.page, r.url) for r in rows)
-    return out.getvalue().encode("utf-8")
+    return manifest_bytes(rows, "csv")
 
 
-def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems: Problems) -> list[Pack]:
+def manifest_bytes(rows: Iterable[ManifestRow], fmt: str) -> bytes:
+    """The manifest as CSV or .xlsx (tables.FORMATS), group names made inert for spreadsheets."""
+    return table_bytes(MANIFEST_COLUMNS, [(r.sheet_id, r.group_id, r.group_name, r.case, r.lang, r.file, r.page,
+                                          r.url) for r in rows], fmt, sheet_title="manifest")
+
+
+def files_listed(manifest: Path) -> list[str]:
+    """The pack files an earlier manifest.csv lists ([] if there is none or it is unreadable)."""
+    try:
+        with open(manifest, encoding="utf-8", newline="") as fh:
+            return sorted({row.get("file") or "" for row in csv.DictReader(fh)} - {""})
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems: Problems,
+              ignore_extra_columns: bool = False) -> list[Pack]:
     """Read and check a groups file against the kit and plan every group's pack.
 
     Raises KitError with every problem (each with its line in the groups file); the
@@ -184,7 +199,7 @@ def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems:
             problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
                          project.cases_dir, 0, "--case")
     groups = load_groups(groups_file, kit.config.campaign.languages, known, kit.config.signatures.audience,
-                         problems, kit)        # names through groups.check_group_name
+                         problems, kit, ignore_extra_columns)     # names through groups.check_group_name
     for group in groups:
         for case_id in group.cases:
             missing = kit.incomplete.get(group.lang, {}).get(case_id)
@@ -208,12 +223,16 @@ def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems:
 
 def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
                      merge: bool = False, jobs: int = 1,
-                     progress: Callable[[int], None] | None = None) -> BatchResult:
-    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv."""
+                     progress: Callable[[int], None] | None = None,
+                     manifest_formats: tuple[str, ...] = ("csv",),
+                     ignore_extra_columns: bool = False) -> BatchResult:
+    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv
+    (and .xlsx); afterwards signatures/ holds exactly this run's packs and manifests, beside
+    whatever the tool did not write there."""
     # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
     kit = load_project(project, allow_incomplete=True)
     problems = Problems(project.root)
-    packs = packs_for(kit, groups_file, case_ids, problems)
+    packs = packs_for(kit, groups_file, case_ids, problems, ignore_extra_columns)
 
     out = project.out / SIGNATURES_DIR
     sheets = sum(_sheets(pack) for pack in packs)
@@ -236,10 +255,15 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
                     staging.add(out / f"{pack_rows[0].group_id}.pdf" if pack_rows else out / "empty.pdf", data)
                     rows += pack_rows
                     pages += n
-            staging.add(out / "manifest.csv", manifest_csv(rows))
+            for fmt in dict.fromkeys(("csv", *manifest_formats)):       # the CSV always: the record of the run
+                staging.add(out / f"{MANIFEST}.{fmt}", manifest_bytes(rows, fmt))
+            # Packs of an earlier run (its manifest lists them; newer runs keep a record) go
+            # on commit, unless changed since; nothing else in the folder is touched.
+            staging.record(out, stale=lambda name: True, listed_before=files_listed(out / f"{MANIFEST}.csv"))
             record_packs(registry, kit, planned, rows, "cli-signatures", f"{SIGNATURES_DIR}/", login_name())
             files = staging.commit()
-        return BatchResult(files, sheets, pages, kit.warnings + problems.warnings)
+        return BatchResult(files, sheets, pages, kit.warnings + problems.warnings + kept_warnings(staging, project.rel),
+                           staging.removed)
     with registry:
         return issue(registry, pack_keys(kit, packs), attempt)
 

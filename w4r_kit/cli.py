@@ -23,13 +23,20 @@ app = typer.Typer(
     help="Build the printable Write for Rights volunteer kit (case sheets, model letters, "
          "writing paper, signature sheets with tracked QR codes) from plain files.")
 
-ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="The kit project folder (with kit.toml).",
-                                          file_okay=False)]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: PROJECT/dist).",
-                                                file_okay=False)]
-PaperOpt = Annotated[Optional[str], typer.Option("--paper", help="A4 or Letter (default: kit.toml [print] paper).")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", help="Print this date (YYYY-MM-DD) on the model "
-                                                "letters instead of a blank date line.")]
+ProjectOpt = Annotated[Optional[Path], typer.Option(
+    "--project", "-p", metavar="DIR", file_okay=False,
+    help="The kit project folder (with kit.toml); default: the current folder or the nearest one above it "
+         "with a kit.toml.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Output folder (default: "
+                                                "PROJECT/dist).", file_okay=False)]
+PaperOpt = Annotated[Optional[str], typer.Option("--paper", metavar="A4|Letter",
+                                                 help="Paper size (default: kit.toml [print] paper).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="Print this date on the "
+                                                "model letters instead of a blank date line.")]
+LangsOpt = Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG", help="Language to build; "
+                                                       "repeat for several (default: every campaign language).")]
+CasesOpt = Annotated[Optional[list[str]], typer.Option("--case", "-c", metavar="ID", help="Only this case; repeat "
+                                                       "for several.")]
 
 
 def _report(problems) -> None:
@@ -67,9 +74,9 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def _project(project: Path, out: Path | None):
+def _project(project: Path | None, out: Path | None):
     from .project import Project
-    return Project.at(project, out)
+    return Project.at(project, out) if project is not None else Project.find(Path.cwd(), out)
 
 
 def _paper(value: str | None) -> str | None:
@@ -95,24 +102,34 @@ def _summary(result) -> None:
         typer.echo(str(problem), err=True)
     for path in result.files:
         typer.echo(f"wrote {path} ({result.pages[path]} pages)")
+    for path in result.removed:
+        typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        typer.echo(f"w4r-kit {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
-def main() -> None:
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Show the version and exit.")] = False) -> None:
     """Build the printable Write for Rights volunteer kit from plain files."""
 
 
 @app.command()
 @handle_errors
 def build(
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     out: OutOpt = None,
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language to build; repeat for "
-                                                      "several (default: every campaign language).")] = None,
-    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for several.")] = None,
+    lang: LangsOpt = None,
+    case: CasesOpt = None,
     paper: PaperOpt = None,
     date: DateOpt = None,
-    sheets: Annotated[int, typer.Option("--sheets", min=0, max=500, help="Signature sheets per case.")] = 1,
+    sheets: Annotated[int, typer.Option("--sheets", min=0, max=500, metavar="N",
+                                        help="Signature sheets per case, 0 to 500.")] = 1,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Skip cases missing a "
                                                    "translation (with a warning) instead of failing.")] = False,
 ) -> None:
@@ -130,11 +147,12 @@ def build(
 @handle_errors
 def case_cmd(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The case id (file name in cases/ without .yaml).")],
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the sheets.")],
-    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Group name printed on the signature "
-                                                 "sheets and used in their tracking codes.")] = None,
-    sheets: Annotated[int, typer.Option("--sheets", "-n", min=0, max=500, help="Number of signature sheets.")] = 1,
-    project: ProjectOpt = Path("."),
+    lang: Annotated[str, typer.Option("--lang", "-l", metavar="LANG", help="Language of the sheets.")],
+    group: Annotated[Optional[str], typer.Option("--group", "-g", metavar="NAME", help="Group name printed on the "
+                                                 "signature sheets and used in their tracking codes.")] = None,
+    sheets: Annotated[int, typer.Option("--sheets", "-n", min=0, max=500, metavar="N",
+                                        help="Number of signature sheets, 0 to 500.")] = 1,
+    project: ProjectOpt = None,
     out: OutOpt = None,
     paper: PaperOpt = None,
     date: DateOpt = None,
@@ -152,21 +170,27 @@ def case_cmd(
 @app.command()
 @handle_errors
 def signatures(
-    groups: Annotated[Path, typer.Option("--groups", "-g", help="CSV file with columns id,name,lang,sheets "
-                                         "and optional cases, audience, contact.", dir_okay=False)],
-    case: Annotated[Optional[list[str]], typer.Option("--case", "-c", help="Only this case; repeat for "
-                                                      "several.")] = None,
+    groups: Annotated[Path, typer.Option("--groups", "-g", metavar="FILE", help="CSV or .xlsx file with columns "
+                                         "id,name,lang,sheets and optional cases, audience, contact.",
+                                         dir_okay=False)],
+    case: CasesOpt = None,
     merge: Annotated[bool, typer.Option("--merge", help="One PDF for all groups (a bookmark per group) "
                                         "instead of one per group.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Render groups in N processes.")] = 1,
-    project: ProjectOpt = Path("."),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, metavar="N",
+                                      help="Render groups in N processes.")] = 1,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write manifest.xlsx too, for spreadsheets.")] = False,
+    ignore_extra_columns: Annotated[bool, typer.Option("--ignore-extra-columns", help="Ignore columns of the "
+                                                       "groups file the tool does not use (listed as a "
+                                                       "warning) instead of refusing them.")] = False,
+    project: ProjectOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Signature packs for many groups: OUT/signatures/GROUP-ID.pdf and manifest.csv.
 
     Each pack has a page for whoever collects, the numbered sheets of every case (own QR
     code and sheet id on each) and a return form. manifest.csv has one row per sheet:
-    sheet_id, group_id, group_name, case, lang, file, page, url.
+    sheet_id, group_id, group_name, case, lang, file, page, url. Packs and manifests an
+    earlier run wrote to the folder and this run does not are removed (never other files).
 
     Example: w4r-kit signatures --groups examples/schools.csv --jobs 2
     """
@@ -174,11 +198,16 @@ def signatures(
     p = _project(project, out)
     groups_path = groups if groups.is_absolute() else Path.cwd() / groups
     with _progress() as advance:
-        result = build_signatures(p, groups_path, case, merge, jobs, advance)
+        result = build_signatures(p, groups_path, case, merge, jobs, advance, ("csv", "xlsx") if xlsx else ("csv",),
+                                  ignore_extra_columns)
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
-    typer.echo(f"wrote {len(result.files) - 1} PDF file(s) and manifest.csv to {p.out / 'signatures'}: "
+    pdfs = sum(1 for path in result.files if path.suffix == ".pdf")
+    manifests = " and ".join(path.name for path in result.files if path.suffix != ".pdf")
+    typer.echo(f"wrote {pdfs} PDF file(s) and {manifests} to {p.out / 'signatures'}: "
                f"{result.sheets} signature sheets, {result.pages} pages")
+    for path in result.removed:
+        typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
 
 class _progress:
@@ -203,8 +232,9 @@ class _progress:
 @app.command()
 @handle_errors
 def validate(
-    project: ProjectOpt = Path("."),
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Check only this language.")] = None,
+    project: ProjectOpt = None,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG",
+                                                      help="Check only this language; repeat for several.")] = None,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Report missing translations "
                                                    "as warnings.")] = False,
     paper: PaperOpt = None,
@@ -222,7 +252,7 @@ def validate(
 
 @app.command("list")
 @handle_errors
-def list_cmd(project: ProjectOpt = Path(".")) -> None:
+def list_cmd(project: ProjectOpt = None) -> None:
     """Show a table of cases and, per language, whether each is complete.
 
     Example: w4r-kit list --project my-kit
@@ -234,7 +264,8 @@ def list_cmd(project: ProjectOpt = Path(".")) -> None:
     problems = Problems(p.root)
     config = load_config(p, problems)
     cases = load_cases(p, problems)      # even with a broken kit.toml: list every problem at once
-    problems.raise_if_errors()
+    if config is None:
+        problems.raise_if_errors()
     langs = list(config.campaign.languages)
     rows = [["case", "name", *langs]]
     for case in cases:
@@ -246,6 +277,12 @@ def list_cmd(project: ProjectOpt = Path(".")) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    # The cases that load are listed above; the broken ones are named with their problems.
+    broken = sorted({e.file for e in problems.errors if e.file.startswith("cases/")})
+    if broken:
+        typer.echo(f"not listed, {len(broken)} case file{'s' if len(broken) > 1 else ''} with problems: "
+                   f"{', '.join(broken)}", err=True)
+    problems.raise_if_errors()
 
 
 @app.command()
@@ -263,7 +300,7 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
 @app.command()
 @handle_errors
 def serve(
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, help="Processes that render "
@@ -295,7 +332,7 @@ def staff_add(
                                                  "line of standard input instead of asking.")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Set a new password for an existing "
                                           "account.")] = False,
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
 ) -> None:
     """Add a staff account (or set a new password); only an argon2 hash of the password is kept.
 
@@ -330,7 +367,7 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("export")
 @handle_errors
 def registry_export(
-    project: ProjectOpt = Path("."),
+    project: ProjectOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write: .csv (default) or .xlsx "
                                                 "(default: PROJECT/dist/registry.csv).", dir_okay=False)] = None,
 ) -> None:
@@ -358,7 +395,7 @@ def registry_export(
 
 @registry_app.command("info")
 @handle_errors
-def registry_info(project: ProjectOpt = Path(".")) -> None:
+def registry_info(project: ProjectOpt = None) -> None:
     """Where the registry is, its schema revision and what it holds (upgrading it if it is older).
 
     Example: w4r-kit registry info --project my-kit
@@ -373,7 +410,7 @@ def registry_info(project: ProjectOpt = Path(".")) -> None:
 
 @registry_app.command("upgrade")
 @handle_errors
-def registry_upgrade(project: ProjectOpt = Path(".")) -> None:
+def registry_upgrade(project: ProjectOpt = None) -> None:
     """Create the registry or bring its schema to this version's (every command does it on open;
     this is for a shared database, before the web instances start).
 

@@ -6,8 +6,6 @@ optional. Every problem names the CSV line it is on.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from pathlib import Path
@@ -15,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import did_you_mean
-from .errors import Problems, describe_characters
+from .errors import Problems, closest, describe_characters
 from .model import AUDIENCES, Group
+from .tables import read_table
 from .tracking import SHEET_ID_LENGTH, slug, tracked_url
 
 if TYPE_CHECKING:
@@ -29,10 +28,11 @@ MAX_ID = 40                    # it names a PDF file and goes into every tracked
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 # A group name is printed in the footer of every signature sheet, before the sheet number
-# and the sheet id, at FOOTER_PT beside the QR code. 48 characters of ordinary text fit
-# there on A4 (the narrower paper) with "1000 / 1000" and the widest sheet id; wider letters
-# are caught by measuring. Longer names would shrink the whole line, sheet id included.
-MAX_GROUP_NAME = 48
+# and the sheet id, at FOOTER_PT between the machine code and the QR code. 40 characters of
+# ordinary text fit there on A4 (the narrower paper) in fr, en and lb with "1000 / 1000" and
+# the widest sheet id; wider letters are caught by measuring. Longer names would shrink the
+# whole line, sheet id included.
+MAX_GROUP_NAME = 40
 _WIDEST_NUMBERS = {"k": 1000, "n": 1000, "sheet_id": "m" * SHEET_ID_LENGTH}
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp")     # control, format (bidi, zero-width), line separators
 
@@ -122,67 +122,50 @@ def _symbol_size(kit: Kit, petition_url: str, case_id: str, length: int) -> int:
 
 
 def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], default_audience: str,
-                problems: Problems, kit: Kit | None = None) -> list[Group]:
-    """Read and check the groups file; every problem goes to `problems` with its line.
+                problems: Problems, kit: Kit | None = None, ignore_extra_columns: bool = False) -> list[Group]:
+    """Read and check the groups file (CSV or .xlsx); every problem goes to `problems` with its
+    line (CSV) or row (xlsx).
 
-    With `kit`, names and ids also go through `check_group_name` and `check_tracking_value`."""
-    try:
-        text = file.read_text(encoding="utf-8-sig")      # Excel writes a BOM
-    except FileNotFoundError:
-        problems.add("does not exist; give the path of a CSV file with columns id,name,lang,sheets", file)
+    With `kit`, names and ids also go through `check_group_name` and `check_tracking_value`.
+    With `ignore_extra_columns`, unknown columns are listed in one warning instead of refused.
+    """
+    table = read_table(file, problems)
+    if table is None:
         return []
-    except UnicodeDecodeError:
-        problems.add("is not UTF-8 text; in a spreadsheet, export as 'CSV UTF-8'", file)
-        return []
-    except OSError as exc:
-        problems.add(f"cannot be read: {exc.strerror}", file)
-        return []
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        problems.add("is empty; the first line must be the header id,name,lang,sheets", file, 1)
-        return []
-    # Spreadsheets set to a European locale export with ';'.
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return _read_rows(reader, file, languages, case_ids, default_audience, problems, kit)
-    except csv.Error as exc:          # a value longer than the csv module takes, ...
-        problems.add(f"cannot be read as CSV: {exc}; export it again from the spreadsheet", file, reader.line_num)
-        return []
-
-
-def _read_rows(reader, file: Path, languages: tuple[str, ...], case_ids: list[str], default_audience: str,
-               problems: Problems, kit: Kit | None) -> list[Group]:
-    header = [h.strip().lower() for h in next(reader)]
+    header = [h.lower() for h in table.header]
+    allowed = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    extra = [column for column in header if column and column not in allowed]
+    misspelt = {closest(column, allowed) for column in extra}     # one mistake, one message
     for column in REQUIRED_COLUMNS:
-        if column not in header:
+        if column not in header and column not in misspelt:
             problems.add(f"missing column '{column}'; the header must include {','.join(REQUIRED_COLUMNS)}",
                          file, 1, column)
-    for column in header:
-        if column and column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            problems.add(f"unknown column '{column}'{did_you_mean(column, REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}",
-                         file, 1, column)
-    if any(column not in header for column in REQUIRED_COLUMNS):
+    if extra and ignore_extra_columns and not misspelt & set(REQUIRED_COLUMNS):
+        problems.warn(f"column{'s' if len(extra) > 1 else ''} {', '.join(repr(c) for c in extra)} ignored "
+                      "(--ignore-extra-columns)", file, 1)
+    elif extra:
+        for column in extra:
+            problems.add(f"unknown column '{column}'{did_you_mean(column, allowed)}; the columns are "
+                         f"{', '.join(allowed)} (or run with --ignore-extra-columns)", file, 1, column)
+    if any(column not in header for column in REQUIRED_COLUMNS) or (extra and not ignore_extra_columns):
         return []
 
     groups: list[Group] = []
     seen: dict[str, int] = {}
-    end = reader.line_num
-    for row in reader:
-        start, end = end + 1, reader.line_num             # a quoted value may span lines
-        line_no = end
+    for table_row in table.rows:
+        row, line_no = table_row.cells, table_row.line
         if not any(cell.strip() for cell in row):
             continue                                      # blank lines are harmless
-        if start != end:
+        if table_row.line != table_row.end:
             # An unclosed quote swallows the lines after it into one value.
             problems.add('a value runs over several lines (is a quote " not closed?); put each group on '
-                         'one line', file, start)
+                         'one line', file, line_no)
             continue
-        if len(row) > len(header):
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
             problems.add(f"has {len(row)} values but the header has {len(header)} columns; "
                          "quote values that contain the separator", file, line_no)
             continue
-        values = {key: _clean(row[i]) if i < len(row) else "" for i, key in enumerate(header)}
+        values = {key: _clean(row[i]) if i < len(row) else "" for i, key in enumerate(header) if key}
         before = len(problems.errors)
         gid = values["id"]
         if not gid:

@@ -91,11 +91,14 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             missing = missing_fields(case, lang)
             if missing:
                 kit.incomplete.setdefault(lang, {})[case.id] = missing
+                if allow_incomplete:         # one warning per skipped case, at its first gap
+                    problems.warn(f"no text for {', '.join(missing)}; case skipped in this language "
+                                  "(--allow-incomplete)", case.file, min(case_line(case, n) for n in missing),
+                                  f"[{lang}]")
+                    continue
                 for name in missing:
-                    line = case_line(case, name)
-                    message = (f"no text for '{lang}'; skipped (--allow-incomplete)" if allow_incomplete else
-                               f"no text for '{lang}' (add it, or build with --allow-incomplete)")
-                    problems.add(message, case.file, line, name, warning=allow_incomplete)
+                    problems.add(f"no text for '{lang}' (add it, or build with --allow-incomplete)", case.file,
+                                 case_line(case, name), name)
                 continue
             letter = render_letter(env, project, config, case, lang, problems)
             if letter is not None:

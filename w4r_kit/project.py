@@ -21,6 +21,17 @@ class Project:
             raise KitError(Problem("kit.toml", 0, "", f"no kit.toml in {root}; {hint}"))
         return cls(root, Path(out).resolve() if out else root / "dist")
 
+    @classmethod
+    def find(cls, start: Path | str = ".", out: Path | str | None = None) -> Project:
+        """The project `start` is in: the nearest of it and the folders above it with a kit.toml,
+        so a command run from cases/ or letter_templates/fr/ finds its project."""
+        start = Path(start).resolve()
+        for folder in (start, *start.parents):
+            if (folder / "kit.toml").is_file():
+                return cls.at(folder, out)
+        raise KitError(Problem("kit.toml", 0, "", f"no kit.toml in {start} or any folder above it; run the "
+                               "command inside a kit project, point --project at one, or run 'w4r-kit init DIR'"))
+
     @property
     def config_file(self) -> Path:
         return self.root / "kit.toml"

@@ -35,10 +35,12 @@ def draw(doc: Document, ctx: Context, group: Group, cases: list[Case], sheets_to
             top += draw_paragraph(c, ctx, value, value_x, top, value_w, "lead") + 3 * mm
         draw_text(c, ctx, w.get("collector_cases").upper(), x, top + 9, 8, bold=True, color=GREY)
         for case in cases:
-            draw_text(c, ctx, case.name, value_x, top + 10, 10.5, bold=True, max_width=value_w * 0.55)
-            draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}", value_x + value_w * 0.57,
-                      top + 10, 8.5, color=GREY, max_width=value_w * 0.43)
-            top += 16
+            # Name, then country and theme, each wrapping in its column rather than shrinking.
+            h1 = draw_paragraph(c, ctx, case.name, value_x, top + 1, value_w * 0.5, "body_left", fontName=ctx.fonts.bold,
+                                fontSize=10.5, leading=13)
+            h2 = draw_paragraph(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}",
+                                value_x + value_w * 0.53, top + 2.5, value_w * 0.47, "small", textColor=GREY)
+            top += max(h1, h2 + 1.5) + 3
         top += 3
         draw_text(c, ctx, w.get("collector_sheets", sheets=group.sheets, total=sheets_total), value_x, top + 10,
                   10, max_width=value_w)

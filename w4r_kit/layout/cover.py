@@ -7,6 +7,8 @@ from reportlab.lib.units import mm
 from ..model import Case
 from .common import (GREY, Context, Document, band, draw_paragraph, draw_text, fit_paragraph,
                      footer, image_reader)
+from .grid import SLIM_BAND_MM
+from .typescale import BODY, LEAD, NOTE
 from .overflow import Overflow
 
 # The yellow block that carries the title. Letter is 17.6 mm shorter than A4: its
@@ -16,6 +18,10 @@ KICKER_MM = 48             # baseline of "Volunteer kit" on A4
 TITLE_MM = 54              # top of the campaign title on A4
 STEP_GAP_MM = 8
 STEP_DISC_MM = 11
+INTRO_MEASURE_MM = 145
+CONTENTS_FORM = "cover-contents"
+CONTENTS_ROW_PT = 26
+CONTENTS_GAP_MM = 8
 
 
 def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
@@ -40,24 +46,22 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
         draw_text(c, ctx, str(cfg.campaign.year), x, title_top + h + year_size * 0.95, year_size, bold=True)
 
         top = band_h + 9 * mm
-        top += draw_paragraph(c, ctx, w.get("cover_intro"), x, top, g.content_width, "body") + 8 * mm
+        # Running text in a measure of ~75 characters, not across the whole page.
+        top += draw_paragraph(c, ctx, w.get("cover_intro"), x, top, INTRO_MEASURE_MM * mm, "body",
+                              fontSize=10, leading=14) + 7 * mm
         draw_text(c, ctx, w.get("how_title"), x, top + 14, 16, bold=True)
         top += 24
         top = _steps(c, ctx, top)
 
-        top += 6 * mm
+        top += 3 * mm
         draw_text(c, ctx, w.get("cases_title"), x, top + 11, 12, bold=True)
         top += 18
-        col_w = (g.content_width - 8 * mm) / 2
         rows = (len(cases) + 1) // 2
-        for i, case in enumerate(cases):
-            cx = x + (i // rows) * (col_w + 8 * mm)
-            cy = top + (i % rows) * 26
-            draw_text(c, ctx, case.name, cx, cy + 10, 10, bold=True, max_width=col_w)
-            draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}", cx, cy + 21, 8,
-                      color=GREY, max_width=col_w)
-        if top + rows * 26 > g.height - 22 * mm:
+        if top + rows * CONTENTS_ROW_PT > g.height - 19 * mm:
             raise Overflow("cases", f"{len(cases)} cases do not fit the list on the cover")
+        # The list with page numbers is a form filled in once the pages are known (contents()).
+        doc.contents_top = top
+        c.doForm(CONTENTS_FORM)
         contact = w.get("contact_line", email=cfg.section.email, website=cfg.section.website).strip(" ·")
         footer(c, ctx, " · ".join(filter(None, (cfg.section.name, *cfg.section.address))), contact)
 
@@ -88,9 +92,9 @@ def _steps(c, ctx: Context, top: float) -> float:
                       color=ctx.primary, anchor="center")
             tx = x + disc + 4 * mm
             draw_text(c, ctx, title, tx, row_top + 11, 11, bold=True)
-            h = draw_paragraph(c, ctx, text, tx, row_top + 15, text_w, "body_left", fontSize=9, leading=12)
+            h = draw_paragraph(c, ctx, text, tx, row_top + 15, text_w, "body_left", fontSize=9.5, leading=12.5)
             heights.append(max(disc, 15 + h))
-        row_top += max(heights) + 5 * mm
+        row_top += max(heights) + 3.5 * mm
     return row_top
 
 
@@ -102,3 +106,70 @@ def _logo(c, ctx: Context) -> None:
     scale = min(box_w / iw, box_h / ih)
     w, h = iw * scale, ih * scale
     c.drawImage(img, g.width - g.margin - w, g.y(12 * mm) - h, w, h, mask="auto")
+
+
+def case_pages(doc: Document, cases: list[Case]) -> dict[str, int]:
+    """The first page of each case, from the document's outline (1-based)."""
+    names = {case.name for case in cases}
+    return {title: page for level, title, page in doc.entries if level == 0 and title in names}
+
+
+def contents(doc: Document, ctx: Context, cases: list[Case]) -> None:
+    """Fill in the cover's list of cases with their page numbers, now that they are known."""
+    g = ctx.geometry
+    c = doc.canvas
+    pages = case_pages(doc, cases)
+    c.beginForm(CONTENTS_FORM, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
+    top = doc.contents_top
+    if top is not None:
+        _case_list(c, ctx, cases, pages, top)
+    c.endForm()
+
+
+def _case_list(c, ctx: Context, cases: list[Case], pages: dict[str, int], top: float) -> None:
+    g = ctx.geometry
+    (x0, col_w), (x1, _) = g.columns(2, CONTENTS_GAP_MM * mm)
+    rows = (len(cases) + 1) // 2
+    for i, case in enumerate(cases):
+        cx = (x0, x1)[i // rows]
+        cy = top + (i % rows) * CONTENTS_ROW_PT
+        number = ctx.words.get("page_number", n=pages.get(case.name, ""))
+        num_w = draw_text(c, ctx, number, cx + col_w, cy + 10, BODY.pt, bold=True, anchor="right")
+        draw_text(c, ctx, case.name, cx, cy + 10, BODY.pt, bold=True, max_width=col_w - num_w - 3 * mm)
+        draw_text(c, ctx, f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}", cx, cy + 21, NOTE.pt,
+                  color=GREY, max_width=col_w - num_w - 3 * mm)
+
+
+def contents_page(doc: Document, ctx: Context) -> None:
+    """In duplex, the cover's back: every entry of the outline with its page number."""
+    g, w = ctx.geometry, ctx.words
+    with doc.page() as c:
+        band(c, ctx, SLIM_BAND_MM * mm)
+        draw_text(c, ctx, w.get("contents_title"), g.margin, 9.5 * mm, LEAD.pt, bold=True)
+        top = (SLIM_BAND_MM + 10) * mm
+        c.doForm(CONTENTS_PAGE_FORM)
+        doc.contents_page_top = top
+
+
+CONTENTS_PAGE_FORM = "contents-page"
+
+
+def fill_contents_page(doc: Document, ctx: Context) -> None:
+    g = ctx.geometry
+    c = doc.canvas
+    c.beginForm(CONTENTS_PAGE_FORM, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
+    top = doc.contents_page_top
+    if top is not None:
+        y = top
+        for level, title, page in doc.entries:
+            if page <= 2:
+                continue
+            size = BODY.pt if level == 0 else NOTE.pt + 1
+            if level == 0:
+                y += 3 * mm
+            x = g.margin + level * 8 * mm
+            num_w = draw_text(c, ctx, ctx.words.get("page_number", n=page), g.right, y + size, size,
+                              bold=level == 0, anchor="right")
+            draw_text(c, ctx, title, x, y + size, size, bold=level == 0, max_width=g.right - x - num_w - 4 * mm)
+            y += size * 1.45
+    c.endForm()

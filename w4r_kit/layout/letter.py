@@ -1,42 +1,62 @@
-"""Lay-out stage, artefact 3: the model letter (SPEC §6.2).
+"""Lay-out stage, artefact 3: the model letter (SPEC §6.2, §14).
 
-A plain, personal-looking letter: the writer's address space, the addressee in the
-envelope window, place and date, salutation, the body from the template, signature
-line. The body shrinks to 9 pt before it flows onto a second page.
+A plain, personal-looking letter with one left edge, that of the address in the
+envelope window: the writer's address lines, the addressee, place and date below the
+first fold, salutation, the body from the template (ragged-right, never hyphenated: it
+is copied by hand, in lines of at most ~80 characters), the signature line. The body
+steps down the type scale to 9.5 pt before it flows onto a second page.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Frame
 
 from ..model import Case
-from .common import (RULE, Context, Document, draw_text, fold_marks, paragraph, sender_lines,
-                     window_address)
+from .context import Context
+from .document import Document
+from .furniture import fold_marks, sender_lines, window_address
+from .grid import FOLD_MARKS, FOOTER_MM, Geometry
+from .overflow import Overflow
+from .text import draw_column, draw_text, fill_columns, paragraph
+from .typescale import GREY, LABEL, RULE, WRITING_LINE_PT
 
-BODY_MIN_PT = 9.0
-SIGNATURE_ROOM_MM = 30
+BODY_MIN_PT = 9.5            # running text: 9.5-11 pt (SPEC §14)
+MEASURE_MM = 150             # the body's line length: ~80 characters at 10.5 pt
+SIGNATURE_ROOM_MM = 28
+AFTER_FOLD_MM = 8            # place and date sit this far below the first fold, clear of it
+BOTTOM_MM = FOOTER_MM + 6
+
+
+def left_edge(g: Geometry) -> float:
+    """The letter's one left edge: where the window address starts (25 mm on A4, 1 in on Letter)."""
+    return g.envelope.left + g.envelope.inset
+
+
+def measure(g: Geometry) -> float:
+    return min(MEASURE_MM * mm, g.width - g.margin - left_edge(g))
+
+
+def place_and_date_top(g: Geometry) -> float:
+    return FOLD_MARKS[g.paper][0] + AFTER_FOLD_MM * mm
 
 
 def draw(doc: Document, ctx: Context, case: Case, body: list[str], date: dt.date | None) -> None:
     g = ctx.geometry
-    x, width = g.margin, g.content_width
-    env = g.envelope
-    body_top = env.top + env.height + 22 * mm
-    bottom = 20 * mm
-    room = g.height - body_top - bottom - SIGNATURE_ROOM_MM * mm
+    x, width = left_edge(g), measure(g)
+    body_top = place_and_date_top(g) + 14 * mm
+    bottom = g.height - BOTTOM_MM * mm
+    room = bottom - body_top - SIGNATURE_ROOM_MM * mm
+    texts = [case.addressee.salutation[ctx.lang], *body]
 
     size = ctx.styles["letter"].fontSize
     while True:
-        flow = [paragraph(ctx, case.addressee.salutation[ctx.lang], "letter", fontSize=size,
-                          leading=size * 1.42, spaceAfter=size * 0.7)]
-        flow += [paragraph(ctx, text, "letter", fontSize=size, leading=size * 1.42, spaceAfter=size * 0.7)
-                 for text in body]
-        height = sum(p.wrap(width, room)[1] + p.getSpaceAfter() for p in flow)
+        flow = [paragraph(ctx, text, "letter", fontSize=size, leading=size * 1.42) for text in texts]
+        height = sum(p.wrap(width, room)[1] for p in flow) + size * 0.7 * (len(flow) - 1)
         if height <= room or size <= BODY_MIN_PT:
             break
         size -= 0.5
+    gap = size * 0.7
 
     pages = 0
     while flow or pages == 0:
@@ -45,42 +65,34 @@ def draw(doc: Document, ctx: Context, case: Case, body: list[str], date: dt.date
             if pages == 0:
                 sender_lines(c, ctx, 14 * mm)
                 window_address(c, ctx, case)
-                _place_and_date(c, ctx, env.top + env.height + 10 * mm, date)
-                frame_top = body_top
+                _place_and_date(c, ctx, x, place_and_date_top(g), date)
+                top = body_top
             else:
-                frame_top = 25 * mm
-            frame = Frame(x, bottom + SIGNATURE_ROOM_MM * mm, width,
-                          g.height - frame_top - bottom - SIGNATURE_ROOM_MM * mm, 0, 0, 0, 0)
-            frame.addFromList(flow, c)
+                top = 25 * mm
+            (items,), flow = fill_columns(flow, [(width, bottom - top - SIGNATURE_ROOM_MM * mm)], gap)
+            used = draw_column(c, ctx, items, x, top)
             if not flow:
-                _signature(c, ctx, frame._y - 10 * mm)
+                signature(c, ctx, x, top + used + 18 * mm)
         pages += 1
         if pages > 3:
-            from .overflow import Overflow
             raise Overflow("letter", "the letter body is longer than three pages; shorten the template")
 
 
-def _place_and_date(c, ctx: Context, top: float, date: dt.date | None) -> None:
+def _place_and_date(c, ctx: Context, x: float, top: float, date: dt.date | None) -> None:
+    """A line to write the place and date on, with its label under it; a given date is printed."""
     g = ctx.geometry
-    right = g.width - g.margin
-    label = ctx.words.get("letter_place_date")
-    if date is None:
-        c.setStrokeColor(RULE)
-        c.setLineWidth(0.5)
-        c.line(right - 70 * mm, g.y(top), right, g.y(top))
-        draw_text(c, ctx, label, right, top + 9, 7.5, anchor="right", color=RULE)
-    else:
-        c.setStrokeColor(RULE)
-        c.setLineWidth(0.5)
-        c.line(right - 90 * mm, g.y(top), right - 52 * mm, g.y(top))
-        draw_text(c, ctx, ", " + ctx.date(date), right, top - 1, 10.5, anchor="right")
-        draw_text(c, ctx, label, right - 90 * mm, top + 9, 7.5, color=RULE)
-
-
-def _signature(c, ctx: Context, y: float) -> None:
-    g = ctx.geometry
-    x = g.margin
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
-    c.line(x, y - 14 * mm, x + 70 * mm, y - 14 * mm)
-    draw_text(c, ctx, ctx.words.get("letter_signature"), x, g.height - y + 14 * mm + 9, 7.5, color=RULE)
+    c.setLineWidth(WRITING_LINE_PT)
+    c.line(x, g.y(top), x + 75 * mm, g.y(top))
+    if date is not None:
+        draw_text(c, ctx, ", " + ctx.date(date), x + 75 * mm, top - 1.5 * mm, 10.5, anchor="right")
+    draw_text(c, ctx, ctx.words.get("letter_place_date"), x, top + 1.5 * mm + LABEL.pt, LABEL.pt, color=GREY)
+
+
+def signature(c, ctx: Context, x: float, top: float) -> None:
+    """The signature line, its label under it (writing paper and letter alike)."""
+    g = ctx.geometry
+    c.setStrokeColor(RULE)
+    c.setLineWidth(WRITING_LINE_PT)
+    c.line(x, g.y(top), x + 70 * mm, g.y(top))
+    draw_text(c, ctx, ctx.words.get("letter_signature"), x, top + 1.5 * mm + LABEL.pt, LABEL.pt, color=GREY)

@@ -1,9 +1,13 @@
-"""Lay-out stage, artefact 5: the signature sheet (SPEC §7).
+"""Lay-out stage, artefact 5: the signature sheet (SPEC §7, §12).
 
 Everything that is the same on every sheet of a case and audience (band, ask,
-table, privacy notice, return address) is drawn once into a form XObject; per
-sheet only the footer line and the QR code are drawn, so thousands of sheets
-stay fast and small (one shared copy of the static part per file).
+table, privacy notice, return address, registration marks) is drawn once into a
+form XObject; per sheet only the footer line, the QR code and the small machine
+code are drawn, so thousands of sheets stay fast and small (one shared copy of
+the static part per file).
+
+`form_layout` tells the scan reader where everything is (returns/scan.py): it is
+computed by the same code that draws the table, so it cannot drift from it.
 """
 from __future__ import annotations
 
@@ -15,9 +19,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, Geometry, draw_qr, draw_text, fit_paragraph, string_width,
+from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
                      titled_band, typeset)
+from .furniture import draw_url
+from .grid import Geometry
 from .overflow import Overflow
+from .typescale import LABEL, MIN_TEXT_PT, WRITING_LINE_PT
+from ..tracking import short_url
+from reportlab.lib.enums import TA_RIGHT
+from . import scan_marks
+from .scan_marks import Rect
 
 SHEET_BAND_MM = 30
 ASK_TOP_MM = 35
@@ -25,18 +36,22 @@ ASK_MAX_MM = 24
 HEAD_MM = 9
 CELL_PAD_MM = 1.6
 ROW_MAX_MM = 12            # generous rows: signatures are written standing, on a knee
-ROW_MIN_MM = 7.5            # below this a signature no longer fits a row
-BOTTOM_ZONE_MM = 50         # privacy notice, return address, QR, footer
+ROW_MIN_MM = 10             # SPEC §14: forms sized for handwriting
+BOTTOM_ZONE_MM = 62         # privacy notice, return address, QR codes, footer
 QR_MM = 24                  # SPEC §7: >= 20 mm
-QR_BOTTOM_MM = 16
+QR_BOTTOM_MM = 22           # room under the code for its short URL (SPEC §14)
 FOOTER_PT = 8.5
 FOOTER_BASELINE_MM = 12      # from the bottom edge
 NUMBER_COL_MM = 8
-CONSENT_COL_MM = 27
+CONSENT_COL_MM = 22
 BOX_MM = 3.2
 HEAD_FILL = HexColor("#1A1A1A")
 COLUMN_WEIGHTS = {"name": 3.2, "first_name": 2.6, "age": 1.0, "email": 3.2, "city": 2.0,
                   "country": 1.8, "signature": 2.6}
+# What a handwritten entry needs (SPEC §14: an e-mail address >= 60 mm on A4 portrait);
+# what is left over is shared by COLUMN_WEIGHTS.
+COLUMN_MIN_MM = {"name": 32, "first_name": 30, "age": 12, "email": 60, "city": 27, "country": 25,
+                 "signature": 24}
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,27 @@ class SheetLabel:
     sheet_id: str
     url: str
     matrix: qr.QrMatrix | None = None     # encoded ahead, in one batch for the whole run
+    payload: str = ""                     # the machine code's text; "" = this sheet's id
+    code: qr.QrMatrix | None = None       # the machine code, encoded ahead like `matrix`
+
+    @property
+    def code_payload(self) -> str:
+        return self.payload or scan_marks.sheet_payload(self.sheet_id)
+
+    @property
+    def master(self) -> bool:
+        """The kit's sheet, photocopied: it says "sheet no. ___" and carries no sheet id."""
+        return self.payload.startswith(scan_marks.MASTER_PREFIX)
+
+
+def column_widths(columns, free: float) -> list[float]:
+    """The widths (pt) of the writing columns sharing `free` pt: each gets its minimum for
+    handwriting, the rest by weight; when the minimums do not fit, all shrink alike."""
+    need = sum(COLUMN_MIN_MM[col] * mm for col in columns)
+    if need > free:
+        return [free * COLUMN_MIN_MM[col] * mm / need for col in columns]
+    total = sum(COLUMN_WEIGHTS[col] for col in columns)
+    return [COLUMN_MIN_MM[col] * mm + (free - need) * COLUMN_WEIGHTS[col] / total for col in columns]
 
 
 def _form_name(case: Case, audience: str) -> str:
@@ -68,53 +104,112 @@ def prepare(doc: Document, ctx: Context, case: Case, audience: str) -> None:
 
 def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLabel,
          matrix: qr.QrMatrix | None = None) -> None:
-    """One signature sheet: the shared static part, the footer line and this sheet's QR code.
+    """One signature sheet: the shared static part, the footer line, this sheet's QR code
+    and its machine code with the code's text beside it.
 
     This runs once per printed sheet (10,000+ in a national batch): keep it lean. The
     caller runs `prepare` once before the first sheet of a case (assemble.draw_sheets).
     """
     g = ctx.geometry
-    text = ctx.words.get("sheet_footer", group=typeset(label.group, ctx.lang), k=label.k, n=label.n,
-                         sheet_id=label.sheet_id)
+    group = typeset(label.group, ctx.lang)
+    text = (ctx.words.get("sheet_footer_master", group=group) if label.master else
+            ctx.words.get("sheet_footer", group=group, k=label.k, n=label.n, sheet_id=label.sheet_id))
     size = FOOTER_PT
     width = stringWidth(text, ctx.fonts.bold, size)
+    left = _footer_left()
     room = footer_room(g)
-    if width > room:                    # a long group name: smaller, never cut
+    if width > room:                    # a long group name: smaller, never cut, never below the scale
         size *= room / width
+        if size < MIN_TEXT_PT:
+            raise Overflow("", f"'{label.group}' is too long for the sheet's footer even at {MIN_TEXT_PT} pt; "
+                           "shorten it", text=label.group)
+    payload = label.code_payload
+    code = label.code or scan_marks.encode_codes([payload])[0]
     with doc.page() as c:
         c.doForm(_form_name(case, audience))
         c.setFont(ctx.fonts.bold, size)
         c.setFillColor(ctx.text)
-        c.drawString(g.margin, FOOTER_BASELINE_MM * mm, text)
+        c.drawString(left, FOOTER_BASELINE_MM * mm, text)
+        c.setFont(ctx.fonts.bold, CODE_TEXT_PT)
+        c.drawString(left, CODE_TEXT_BASELINE_MM * mm, payload.partition(":")[2])
         draw_qr(c, label.url, g.width - g.margin - QR_MM * mm, QR_BOTTOM_MM * mm, QR_MM * mm, matrix,
                 quiet_zone=False)
+        scan_marks.draw_code(c, code)
+
+
+CODE_TEXT_PT = 11               # the machine code's text, beside it, for a person to type
+CODE_TEXT_BASELINE_MM = 19.5
+PEN_HINT_PT = 7
 
 
 def footer_room(g: Geometry) -> float:
-    """The width (pt) of the footer line beside the QR code; a longer line is drawn smaller
-    (groups.check_group_name keeps group names within it)."""
-    return g.content_width - (QR_MM + 10) * mm
+    """The width (pt) of the footer line between the machine code and the QR code; a longer
+    line is drawn smaller (groups.check_group_name keeps group names within it)."""
+    return g.width - g.margin - (QR_MM + 6) * mm - _footer_left()
 
 
-def _static(c, ctx: Context, case: Case, audience: str) -> None:
-    g, w = ctx.geometry, ctx.words
-    x = g.margin
-    titled_band(c, ctx, f"{w.get('sheet_title')} — {case.name}", f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}")
+def _footer_left() -> float:
+    """The footer line and the code's text start right of the machine code."""
+    return scan_marks.code_rect().x1 + 4 * mm
 
+
+# --------------------------------------------------------------------------- form layout
+
+@dataclass(frozen=True)
+class RowLayout:
+    """One row of the table: its box, its cells by column name, its consent boxes."""
+
+    number: int
+    rect: Rect
+    cells: dict[str, Rect]
+    yes: Rect | None = None
+    no: Rect | None = None
+
+
+@dataclass(frozen=True)
+class FormLayout:
+    """Where the machine-readable parts of a signature sheet are, in PDF points (y up,
+    page coordinates: with bleed, the trimmed page starts at `trim.x0, trim.y0`)."""
+
+    paper: str
+    page: tuple[float, float]
+    trim: Rect
+    marks: tuple[Rect, Rect, Rect, Rect]        # top-left, top-right, bottom-right, bottom-left
+    code: Rect                                  # the machine code's symbol (21 modules)
+    code_clear: Rect                            # the code with its quiet zone
+    table: Rect
+    header: Rect
+    columns: dict[str, tuple[float, float]]     # "number", the configured columns, "consent"
+    rows: tuple[RowLayout, ...]
+    consent: bool
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The table's geometry in trim coordinates, distances from the top edge (pt)."""
+
+    ask: object
+    top: float                  # table top (header's top edge)
+    head_h: float
+    row_h: float
+    rows: int
+    names: tuple[str, ...]      # column names, "number" first, "consent" last if any
+    widths: tuple[float, ...]
+    labels: tuple[str, ...]
+    consent: bool
+
+
+def _plan(ctx: Context, case: Case, audience: str) -> _Plan:
+    key = ("signature-sheet-plan", case.id, audience, ctx.geometry)
+    found = ctx.fitted.get(key)
+    if found is not None:
+        return found
+    g, w, cfg = ctx.geometry, ctx.words, ctx.config
     ask = fit_paragraph(ctx, f"{w.get('sheet_ask_intro')} {case.ask[ctx.lang]}", g.content_width,
                         ASK_MAX_MM * mm, "body_left", 8)
     if ask is None:
         raise Overflow("ask", f"too long for the signature sheet ({ASK_MAX_MM} mm at 8 pt); shorten it")
-    ask_h = ask.height
-    ask.drawOn(c, x, g.y(ASK_TOP_MM * mm) - ask_h)
-
-    table_top = (ASK_TOP_MM + 4) * mm + ask_h
-    _table(c, ctx, audience, table_top)
-    _bottom(c, ctx, audience)
-
-
-def _table(c, ctx: Context, audience: str, top: float) -> None:
-    g, w, cfg = ctx.geometry, ctx.words, ctx.config
+    top = (ASK_TOP_MM + 4) * mm + ask.height
     rows = cfg.signatures.rows
     columns = cfg.signatures.columns_for(audience)
     consent = cfg.signatures.consent_for(audience)
@@ -125,23 +220,96 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
                        f"height; use at most {int(room / (ROW_MIN_MM * mm))}")
     fixed = NUMBER_COL_MM * mm + (CONSENT_COL_MM * mm if consent else 0)
     free = g.content_width - fixed
-    total = sum(COLUMN_WEIGHTS[col] for col in columns)
-    widths = [NUMBER_COL_MM * mm] + [free * COLUMN_WEIGHTS[col] / total for col in columns]
+    names = ["number", *columns]
+    widths = [NUMBER_COL_MM * mm] + column_widths(columns, free)
     labels = [w.get("col_number")] + [w.get(f"col_{col}") for col in columns]
     if consent:
+        names.append("consent")
         widths.append(CONSENT_COL_MM * mm)
         labels.append(w.get("col_consent"))
+    plan = _Plan(ask, top, HEAD_MM * mm, row_h, rows, tuple(names), tuple(widths), tuple(labels), consent)
+    ctx.fitted[key] = plan
+    return plan
+
+
+def _consent_boxes(ctx: Context, mid: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Lower-left corners (trim coordinates, y up) of the yes and no boxes of a row."""
+    g = ctx.geometry
+    box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
+    consent_x = g.margin + g.content_width - CONSENT_COL_MM * mm
+    return tuple((consent_x + i * half + 1.5 * mm, g.y(mid) - box / 2) for i in range(2))  # type: ignore[return-value]
+
+
+def form_layout(ctx: Context, case: Case, audience: str) -> FormLayout:
+    """Where the marks, the machine code, every row, column and consent box are (PDF points)."""
+    g = ctx.geometry
+    plan = _plan(ctx, case, audience)
+    o = g.offset
+
+    def rect(x0: float, top: float, x1: float, bottom: float) -> Rect:     # trim, top-down -> page, y up
+        return Rect(o + x0, o + g.y(bottom), o + x1, o + g.y(top))
+
+    x0, x1 = g.margin, g.margin + g.content_width
+    edges = [x0]
+    for width in plan.widths:
+        edges.append(edges[-1] + width)
+    columns = {name: (o + a, o + b) for name, a, b in zip(plan.names, edges, edges[1:])}
+    body = plan.top + plan.head_h
+    rows = []
+    box = BOX_MM * mm
+    for r in range(plan.rows):
+        top, bottom = body + r * plan.row_h, body + (r + 1) * plan.row_h
+        cells = {name: rect(a, top, b, bottom) for name, a, b in zip(plan.names, edges, edges[1:])}
+        yes = no = None
+        if plan.consent:
+            (yx, yy), (nx, ny) = _consent_boxes(ctx, top + plan.row_h / 2)
+            yes, no = Rect(o + yx, o + yy, o + yx + box, o + yy + box), Rect(o + nx, o + ny, o + nx + box, o + ny + box)
+        rows.append(RowLayout(r + 1, rect(x0, top, x1, bottom), cells, yes, no))
+    marks = tuple(m.shifted(o, o) for m in scan_marks.mark_rects(g.width, g.height))
+    return FormLayout(
+        paper=g.paper, page=g.media, trim=Rect(o, o, o + g.width, o + g.height), marks=marks,  # type: ignore[arg-type]
+        code=scan_marks.code_rect().shifted(o, o), code_clear=scan_marks.code_clear_rect().shifted(o, o),
+        table=rect(x0, plan.top, x1, body + plan.rows * plan.row_h), header=rect(x0, plan.top, x1, body),
+        columns=columns, rows=tuple(rows), consent=plan.consent)
+
+
+# --------------------------------------------------------------------------- static part
+
+def _static(c, ctx: Context, case: Case, audience: str) -> None:
+    g, w = ctx.geometry, ctx.words
+    titled_band(c, ctx, f"{w.get('sheet_title')} — {case.name}", f"{case.country[ctx.lang]} – {case.theme[ctx.lang]}")
+    plan = _plan(ctx, case, audience)
+    plan.ask.drawOn(c, g.margin, g.y(ASK_TOP_MM * mm) - plan.ask.height)
+    _table(c, ctx, plan)
+    bottom = plan.top + plan.head_h + plan.rows * plan.row_h
+    # Pencil fades to nothing on a 1-bit scan: ask for a pen where people write.
+    draw_text(c, ctx, w.get("sheet_use_pen"), g.margin, bottom + 3.6 * mm, PEN_HINT_PT, bold=True, color=GREY,
+              max_width=g.content_width)
+    _bottom(c, ctx, case, audience)
+    # The footer rule of every artefact, here above the machine code and the footer line.
+    rule_y = scan_marks.code_clear_rect().y1 + 1 * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.line(g.margin, rule_y, g.right - (QR_MM + 10) * mm, rule_y)
+    scan_marks.draw_marks(c, g.width, g.height)
+    scan_marks.draw_code_field(c)
+
+
+def _table(c, ctx: Context, plan: _Plan) -> None:
+    g, w = ctx.geometry, ctx.words
+    top, rows, row_h, widths, labels = plan.top, plan.rows, plan.row_h, plan.widths, plan.labels
+    consent = plan.consent
 
     x0 = g.margin
-    head_h = HEAD_MM * mm
+    head_h = plan.head_h
     c.setFillColor(HEAD_FILL)
     c.rect(x0, g.y(top + head_h), g.content_width, head_h, stroke=0, fill=1)
     x = x0
     for label, width in zip(labels, widths):
         # A header may wrap onto two lines ("Me tenir / informé·e") before it shrinks.
         inner = width - 2 * CELL_PAD_MM * mm
-        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", 5.5, textColor=white, fontSize=7.5,
-                          leading=8.5)
+        p = fit_paragraph(ctx, label, inner, head_h - 1.5 * mm, "label", MIN_TEXT_PT, textColor=white,
+                          fontSize=7.5, leading=8.5)
         if p is None:
             raise Overflow(f"col_{label}", "a column header does not fit its column; shorten it")
         ph = p.height
@@ -149,7 +317,7 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
         x += width
 
     c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
+    c.setLineWidth(WRITING_LINE_PT)
     bottom = top + head_h + rows * row_h
     for r in range(rows + 1):
         y = g.y(top + head_h + r * row_h)
@@ -164,9 +332,11 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
     # them (this form is drawn once per file, and a batch writes hundreds of files).
     yes, no = (typeset(w.get(key), ctx.lang) for key in ("choice_yes", "choice_no"))
     box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
-    label_size = min(7.0, *(7.0 * (half - box - 3.5 * mm) / max(1.0, string_width(ctx, word, False, 7))
+    label_size = min(7.0, *(7.0 * (half - box - 3 * mm) / max(1.0, string_width(ctx, word, False, 7))
                             for word in (yes, no)))
-    consent_x = x0 + g.content_width - CONSENT_COL_MM * mm
+    if label_size < MIN_TEXT_PT:
+        raise Overflow("choice_yes", f"'{yes}' / '{no}' do not fit beside the consent boxes at {MIN_TEXT_PT} pt; "
+                       "shorten them")
     text = c.beginText()
     text.setFillColor(GREY)
     c.setStrokeColor(GREY)
@@ -180,30 +350,31 @@ def _table(c, ctx: Context, audience: str, top: float) -> None:
         if consent:
             # An explicit choice, never pre-ticked: two empty boxes labelled yes and no.
             text.setFont(ctx.fonts.regular, label_size)
-            for i, word in enumerate((yes, no)):
-                bx = consent_x + i * half + 2 * mm
-                c.rect(bx, g.y(mid) - box / 2, box, box, stroke=1, fill=0)
+            for word, (bx, by) in zip((yes, no), _consent_boxes(ctx, mid)):
+                c.rect(bx, by, box, box, stroke=1, fill=0)
                 text.setTextOrigin(bx + box + 1.2 * mm, g.y(mid + 2.5))
                 text.textOut(word)
     c.drawText(text)
 
 
-def _bottom(c, ctx: Context, audience: str) -> None:
+def _bottom(c, ctx: Context, case: Case, audience: str) -> None:
     g, w, cfg = ctx.geometry, ctx.words, ctx.config
     x = g.margin
     text_w = g.content_width - (QR_MM + 10) * mm
     top = g.height - (BOTTOM_ZONE_MM - 6) * mm
     notice = cfg.signatures.privacy_notice.get(ctx.lang) or w.get(
         f"privacy_{audience}", section=cfg.section.name, email=cfg.section.email or cfg.section.website)
-    p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", 6)
+    p = fit_paragraph(ctx, notice, text_w, 16 * mm, "small", MIN_TEXT_PT)
     if p is None:
-        raise Overflow("privacy_notice", "too long for the signature sheet (16 mm at 6 pt); shorten it")
+        raise Overflow("privacy_notice", f"too long for the signature sheet (16 mm at {MIN_TEXT_PT} pt); shorten it")
     h = p.height
     p.drawOn(c, x, g.y(top) - h)
     address = ", ".join(cfg.return_address)
     back = (w.get("return_by", date=ctx.date(cfg.campaign.return_by), address=address)
             if cfg.campaign.return_by else w.get("return_to", address=address))
-    r = fit_paragraph(ctx, back, text_w, 12 * mm, "label", 6.5)
+    # The return address ends above the machine code's white field.
+    room = min(12 * mm, g.y(top + h + 3 * mm) - scan_marks.code_clear_rect().y1 - 1 * mm)
+    r = fit_paragraph(ctx, back, text_w, room, "label", 7)
     if r is None:
         raise Overflow("[campaign] return_address", "too long for the signature sheet; shorten it")
     r.drawOn(c, x, g.y(top + h + 3 * mm) - r.height)
@@ -212,6 +383,13 @@ def _bottom(c, ctx: Context, audience: str) -> None:
     c.setFillColor(white)
     c.rect(g.width - g.margin - QR_MM * mm - quiet, QR_BOTTOM_MM * mm - quiet, QR_MM * mm + 2 * quiet,
            QR_MM * mm + 2 * quiet, stroke=0, fill=1)
-    qr_label_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm - 4 * mm
-    draw_text(c, ctx, w.get("scan_to_sign"), g.width - g.margin - QR_MM * mm / 2, qr_label_top, 7.5,
-              bold=True, anchor="center", max_width=(QR_MM + 8) * mm)
+    # Above the code what it is for, under it where it leads (SPEC §14), both on the right margin.
+    label_w = (QR_MM + 10) * mm
+    qr_top = g.height - QR_BOTTOM_MM * mm - QR_MM * mm
+    above = fit_paragraph(ctx, w.get("scan_to_sign"), label_w, 2 * LABEL.leading, "label", LABEL.pt,
+                          alignment=TA_RIGHT)
+    if above is None:
+        raise Overflow("scan_to_sign", "does not fit above the QR code in two lines; shorten it")
+    above.drawOn(c, g.right - label_w, g.y(qr_top - 2.5 * mm))
+    draw_url(c, ctx, short_url(case.petition_url), g.right, qr_top + QR_MM * mm + 1.5 * mm, label_w,
+             anchor="right")
