@@ -275,9 +275,10 @@ async def make_groups(request: Request) -> Response:
     data = await upload.read()
     if len(data) > uploads.MAX_UPLOAD_BYTES:
         return refused([f"is larger than {uploads.MAX_UPLOAD_BYTES // 1024} KB; split the file"], 413)
+    suffix = uploads.suffix_for(data, display)
     try:
-        csv_bytes = uploads.groups_csv(data, display)
-        groups = await run_in_threadpool(_check_groups, s.kit, csv_bytes)
+        uploads.check_bounds(data, suffix)
+        groups = await run_in_threadpool(_check_groups, s.kit, data, suffix)
     except uploads.BadUpload as exc:
         return refused([f"{display}: {exc}"], 422)
     except KitError as exc:
@@ -295,20 +296,23 @@ async def make_groups(request: Request) -> Response:
     return download(data, f"{slug(Path(display).stem)}.zip", "application/zip")
 
 
-def _check_groups(kit: Kit, csv_bytes: bytes):
+def _check_groups(kit: Kit, data: bytes, suffix: str):
     """The groups file through the `signatures` checks (batch.packs_for), plus the bounds of an upload."""
     with tempfile.TemporaryDirectory(prefix="w4r-upload-") as folder:
-        path = Path(folder) / "groups.csv"          # our name, never the visitor's
-        path.write_bytes(csv_bytes)
+        path = Path(folder) / f"groups{suffix}"     # our name, never the visitor's
+        path.write_bytes(data)
         problems = Problems(Path(folder))
         planned = batch.packs_for(kit, path, None, problems)
         for pack in planned:
             for message in packs.formula_problems(pack.group.name):
                 problems.add(message, path, pack.group.line, "name")
         problems.raise_if_errors()
+    if len(planned) > uploads.MAX_GROUPS:
+        raise KitError(Problem(path.name, 0, "", f"has {len(planned)} groups; at most {uploads.MAX_GROUPS} fit in "
+                               "one upload: split the file"))
     total = sum(len(labels) for pack in planned for labels in pack.labels.values())
     if total > uploads.MAX_UPLOAD_SHEETS:
-        raise KitError(Problem("groups.csv", 0, "sheets", f"asks for {total} signature sheets; at most "
+        raise KitError(Problem(path.name, 0, "sheets", f"asks for {total} signature sheets; at most "
                                f"{uploads.MAX_UPLOAD_SHEETS} in one upload: split the file"))
     return [pack.group for pack in planned]
 
