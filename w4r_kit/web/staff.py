@@ -139,7 +139,7 @@ EXPORT_COLUMNS = ("pack_id", "issued_at", "route", "issued_by", "group_id", "gro
 
 def _row(pack) -> dict:
     """One registry.PackRecord as the page and the exports show it."""
-    return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M UTC") if pack.issued_at else "",
+    return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M") if pack.issued_at else "",
             "route": pack.route, "issued_by": pack.issued_by or "", "group_id": pack.group_id,
             "group_name": pack.group_name, "contact": pack.contact or "", "lang": pack.lang,
             "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
