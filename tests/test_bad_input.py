@@ -471,7 +471,7 @@ def test_text_too_long_is_reported_in_every_language_in_one_run(cli, kit):
     (kit / CASE).write_text("\n".join(l for l in source.splitlines() if not l.startswith("  x")) + "\n",
                             encoding="utf-8")
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:{line}: ask [{lang}]: too long for the box on the case sheet (30 mm at 9 pt); "
+    assert lines == [f"{CASE}:{line}: ask [{lang}]: too long for the demand on the case sheet (30 mm at 9.5 pt); "
                      "shorten it" for line, lang in ((29, "fr"), (30, "en"), (31, "lb"))]
 
 
@@ -483,7 +483,7 @@ def test_problems_in_several_cases_and_artefacts_are_all_listed(cli, kit):
     edit(kit, "kit.toml", 'consent = true', 'consent = true\nprivacy_notice = { en = "' + "We keep it safe. " * 60 + '" }')
     lines = fails(cli, kit)
     assert lines == [
-        "kit.toml:38: [signatures] privacy_notice [en]: too long for the signature sheet (16 mm at 6 pt); shorten it",
+        "kit.toml:38: [signatures] privacy_notice [en]: too long for the signature sheet (16 mm at 6.5 pt); shorten it",
         f"{CASE}:42: solidarity.note [en]: too long for the case sheet; shorten it",
         "cases/second-case.yaml:7: headline [en]: too long for the case sheet; keep it to one sentence",
     ]
@@ -501,14 +501,14 @@ def test_long_petition_url_does_not_fit_under_its_qr_code(cli, kit):
     edit(kit, CASE, '"https://www.amnesty.lu/w4r/2024/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/w4r/2024/' + "sebnem-korur-fincanci-" * 4 + '"')
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:44: petition_url: too long to print under its QR code (3 lines of 44 mm at 7 pt); "
+    assert lines == [f"{CASE}:44: petition_url: too long to print under its QR code (3 lines of 46 mm at 7 pt); "
                      "use a shorter address"]
 
 
 def test_long_name_is_reported_not_shrunk_to_nothing(cli, kit):
     edit(kit, CASE, 'name: "Şebnem Korur Fincancı"', 'name: "' + "Şebnem Korur Fincancı " * 12 + '"')
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:2: name: too long for its line even at 6.5 pt; shorten it"]
+    assert lines == [f"{CASE}:2: name: too long for the band of the case sheet even at 17 pt; shorten it"]
 
 
 def test_long_label_in_words_is_reported_with_its_file(cli, kit):

@@ -114,7 +114,8 @@ def test_signatures_records_every_sheet_of_its_manifest(cli, example_copy, tmp_p
     assert packs_["esch"].cases == ("dang-dinh-bach", "joel-paredes")
     assert [p.group_id for p in reg.packs(group="Lycée")] == ["klasse-6a"]
     assert [p.group_id for p in reg.packs(case="joel-paredes")] == ["esch"]
-    assert reg.packs(lang="en") == []
+    assert reg.packs(lang="en") == [] and reg.packs(campaign="amnesty-lu-2023") == []
+    assert len(reg.sheets(campaign="amnesty-lu-2024")) == 4 and len(reg.packs(campaign="amnesty-lu-2024")) == 2
     assert [p.group_id for p in reg.packs(limit=1)] == ["esch"] and [p.group_id for p in reg.packs(offset=1)] == \
         ["klasse-6a"]
     assert cli(*args).exit_code == 0                              # the same run again: nothing new
@@ -517,4 +518,18 @@ def test_a_migration_that_copies_a_referenced_table_keeps_every_record(tmp_path,
     with reg.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    reg.close()
+
+
+def test_on_sqlite_a_long_read_does_not_hold_up_a_writer(tmp_path):
+    """The staff pages read while visitors' packs are recorded: reads are snapshots."""
+    import time
+    reg = Registry.open_url(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    with reg._reading() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sheets")).scalar() == 0
+        start = time.monotonic()
+        record(reg, "esch")
+        assert time.monotonic() - start < 5                     # not the 30 s busy timeout
+        assert conn.execute(text("SELECT count(*) FROM sheets")).scalar() == 0     # its snapshot
+    assert len(reg.sheets()) == 2
     reg.close()

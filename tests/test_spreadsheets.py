@@ -120,10 +120,23 @@ def test_windows_1252_csv_is_read(cli, kit):
 
 @pytest.mark.parametrize("encoding,name,line,byte", [("mac_roman", "Lycée Noël", 2, 0x8e),
                                                      ("cp850", "Lycée Noël", 2, 0x82),
-                                                     ("iso8859_15", "Cœur de Lycée", 2, 0xbd)])
+                                                     ("iso8859_15", "Cœur de Lycée", 2, 0xbd),
+                                                     ("mac_roman", "Klass d’Esch – 5B", 2, 0xd5)])
 def test_other_8_bit_encodings_are_refused(cli, kit, encoding, name, line, byte):
     (kit / "groups.csv").write_bytes(f"id,name,lang,sheets\na,{name},fr,1\n".encode(encoding))
     r = run(cli, kit, "groups.csv")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0] == (f"groups.csv:{line}: is not UTF-8 text (byte 0x{byte:02x} on line {line}) "
                                         f"and not plainly Windows-1252 either; {UTF8_EXPORT}")
+
+
+def test_xlsx_formula_without_a_saved_value(cli, kit):
+    workbook(kit / "groups.xlsx", [["id", "name", "lang", "sheets"], ["a", "Klass A", "fr", 1],
+                                   ["b", '=CONCAT("Klass ", "B")', "fr", "=1+1"]])
+    r = run(cli, kit, "groups.xlsx")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[:-1] == [
+        "groups.xlsx:3: cell B3 holds the formula '=CONCAT(\"Klass \", \"B\")' without a saved value; open the file "
+        "in the spreadsheet and save it again, or type the value",
+        "groups.xlsx:3: cell D3 holds the formula '=1+1' without a saved value; open the file in the spreadsheet "
+        "and save it again, or type the value"]

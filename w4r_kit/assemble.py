@@ -213,7 +213,7 @@ def rendered(kit: Kit, render: Callable[[], dict[Path, bytes]], langs: list[str]
 
 
 # Fields printed the same in every language: reported once, without a language.
-_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url"}
+_LANGUAGE_FREE = {"cases", "[signatures] rows", "petition_url", "name"}
 
 
 def overflow_problem(kit: Kit, exc: Overflow, case: Case | None, lang: str, extra: Sequence[Source] = ()

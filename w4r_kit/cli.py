@@ -213,16 +213,23 @@ def signatures(
 class _progress:
     """A progress bar on stderr when it is a terminal; silence otherwise."""
 
+    def __init__(self, unit: str = "sheets") -> None:
+        self.unit = unit
+
     def __enter__(self):
         if not sys.stderr.isatty():
             return None
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-        self.bar = Progress("sheets", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        self.bar = Progress(self.unit, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
         self.bar.start()
-        self.task = self.bar.add_task("sheets", total=None)
+        self.task = self.bar.add_task(self.unit, total=None)
         return lambda n: self.bar.advance(self.task, n)
+
+    def total(self, n: int) -> None:
+        if sys.stderr.isatty():
+            self.bar.update(self.task, total=n)
 
     def __exit__(self, *exc) -> None:
         if sys.stderr.isatty():
@@ -424,6 +431,76 @@ def registry_upgrade(project: ProjectOpt = None) -> None:
     else:
         typer.echo(f"{registry.url}: schema {'upgraded from ' + before if before else 'created at revision'} "
                    f"{'to ' if before else ''}{after}")
+
+
+returns_app = typer.Typer(
+    name="returns", add_completion=False, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Record what comes back: read scanned signature sheets, settle the doubtful ones, add counts.")
+app.add_typer(returns_app, name="returns")
+
+
+@returns_app.command("scan")
+@handle_errors
+def returns_scan(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE.pdf|DIR...", help="Scans (PDF) or folders of "
+                                                "scans, as the office copier wrote them.")],
+    project: ProjectOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Read every page of the scans: which sheet, how many signatures, each row's yes/no.
+
+    Blank pages and pages that are not signature sheets are recognised; a sheet scanned
+    twice counts once; every sheet read is recorded in the registry. Pages that cannot be
+    read with confidence go to OUT/returns/review-DATE.pdf, to settle with 'returns set'.
+
+    Example: w4r-kit returns scan scans/ --project my-kit
+    """
+    from .returns.scan import scan
+    p = _project(project, out)
+    paths = [f if f.is_absolute() else Path.cwd() / f for f in files]
+    progress = _progress("pages")
+    with progress as advance:
+        result = scan(p, paths, advance, progress.total if advance else None)
+    _scan_summary(result)
+
+
+def _scan_summary(result) -> None:
+    from .returns.scan import BLANK, DUPLICATE, MASTER, NOT_A_SHEET, READ, REVIEW
+    read = [pg for pg in result.pages if pg.status in (READ, MASTER)]
+    yes = sum(pg.consent_yes or 0 for pg in read)
+    no = sum(pg.consent_no or 0 for pg in read)
+    for pg in result.pages:
+        if pg.status in (REVIEW, DUPLICATE, NOT_A_SHEET):
+            label = {REVIEW: "to review", DUPLICATE: "scanned twice", NOT_A_SHEET: "not a signature sheet"}[pg.status]
+            typer.echo(f"{pg.file} page {pg.page}: {label}: {pg.detail}")
+    n = len(result.pages)
+    typer.echo(f"read {n} page{'s' if n != 1 else ''} in {result.seconds:.1f} s ({result.pages_per_second:.1f} "
+               f"pages/s): {len(read)} sheets read ({result.signatures} signatures; {yes} yes, {no} no), "
+               f"{result.count(REVIEW)} to review, {result.count(BLANK)} blank, {result.count(NOT_A_SHEET)} not "
+               f"signature sheets, {result.count(DUPLICATE)} scanned twice")
+    if result.review_file:
+        typer.echo(f"wrote {result.review_file}: check those pages, then 'w4r-kit returns set SHEET_ID "
+                   "--signatures N --yes N --no N' for each")
+
+
+@returns_app.command("set")
+@handle_errors
+def returns_set(
+    sheet_id: Annotated[str, typer.Argument(metavar="SHEET_ID", help="The id printed beside the sheet's small code.")],
+    signatures: Annotated[int, typer.Option("--signatures", "-s", min=0, max=1000, help="Signatures on the sheet.")],
+    yes: Annotated[Optional[int], typer.Option("--yes", min=0, max=1000, help="Rows with 'yes' ticked.")] = None,
+    no: Annotated[Optional[int], typer.Option("--no", min=0, max=1000, help="Rows with 'no' ticked.")] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Settle a sheet by hand (one from the review file): its figures replace what was read.
+
+    Example: w4r-kit returns set k3f9q2a --signatures 12 --yes 7 --no 4
+    """
+    from .returns.scan import set_sheet
+    record = set_sheet(_project(project, None), sheet_id, signatures, yes, no)
+    consent = f"; {yes or 0} yes, {no or 0} no" if yes is not None or no is not None else ""
+    typer.echo(f"sheet {record.sheet_id} ({record.group_name}, {record.case}, sheet {record.number} / {record.of}): "
+               f"{signatures} signature{'s' if signatures != 1 else ''}{consent} recorded")
 
 
 def run() -> None:  # console script entry point

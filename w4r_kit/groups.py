@@ -154,7 +154,7 @@ def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], def
     seen: dict[str, int] = {}
     for table_row in table.rows:
         row, line_no = table_row.cells, table_row.line
-        if not any(cell.strip() for cell in row):
+        if table_row.reported or not any(cell.strip() for cell in row):
             continue                                      # blank lines are harmless
         if table_row.line != table_row.end:
             # An unclosed quote swallows the lines after it into one value.

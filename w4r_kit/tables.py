@@ -26,7 +26,8 @@ UTF8_EXPORT = ("in the spreadsheet, save it as 'CSV UTF-8 (Comma delimited)' (Ex
 # What a Windows-1252 text of names and places can hold beyond ASCII: the letters of
 # Western European languages and everyday typography. The bytes of other 8-bit encodings
 # (Mac Roman, DOS 850, Latin-9) read as Windows-1252 give characters outside this set
-# ('LycŽe', 'caf‚', '½uvre'), so such a file is refused instead of misread.
+# ('LycŽe', 'caf‚', '½uvre') or capitals inside a word (Mac Roman's ’ as 'dÕEsch'), so
+# such a file is refused instead of misread. (Icelandic Ð Þ are left out: Mac Roman's dashes.)
 _CP1252_LETTERS = set("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœ")
 _CP1252_MARKS = set("’‘“”«»–—…€°·\u00a0•")
 _BETWEEN_LETTERS = set("’")           # l’école; any other mark inside a word is a misread letter
@@ -37,6 +38,7 @@ class Row:
     line: int                  # CSV line or sheet row where the row starts (1-based)
     end: int                   # where it ends: a quoted CSV value may span lines
     cells: list[str]
+    reported: bool = False     # a problem of the row itself was reported already: skip its values
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,11 @@ def _as_cp1252(data: bytes) -> str | None:
     except UnicodeDecodeError:                        # 0x81 0x8D 0x8F 0x90 0x9D: not Windows-1252
         return None
     for i, ch in enumerate(text):
-        if ch < "\x80" or ch in _CP1252_LETTERS:
+        if ch < "\x80":
+            continue
+        if ch in _CP1252_LETTERS:
+            if ch.isupper() and i > 0 and text[i - 1].islower():
+                return None
             continue
         if ch not in _CP1252_MARKS:
             return None
@@ -132,6 +138,7 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
     import openpyxl
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl's own errors alike
         problems.add(f"cannot be read as an .xlsx workbook ({type(exc).__name__}); save it again from the "
                      "spreadsheet as .xlsx, or as CSV UTF-8", file)
@@ -143,8 +150,17 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
     sheet = sheets[0]
     if len(sheets) > 1:
         problems.warn(f"has {len(sheets)} sheets with data; only the first, '{sheet.title}', is read", file)
-    rows = [Row(n, n, [_cell_text(v) for v in values])
-            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    # A formula's value is what the spreadsheet saved with it; a file written by a program
+    # may have none: say so, rather than read an empty cell.
+    source = formulas[sheet.title]
+    rows = []
+    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        unsaved = [(source.cell(n, i).coordinate, source.cell(n, i).value) for i, v in enumerate(values, start=1)
+                   if v is None and isinstance(source.cell(n, i).value, str) and source.cell(n, i).value.startswith("=")]
+        for where, formula in unsaved:
+            problems.add(f"cell {where} holds the formula '{formula}' without a saved value; open the file in the "
+                         "spreadsheet and save it again, or type the value", file, n)
+        rows.append(Row(n, n, [_cell_text(v) for v in values], bool(unsaved)))
     if not rows or not any(c.strip() for c in rows[0].cells):
         problems.add(f"sheet '{sheet.title}' is empty on row 1; it must be the header id,name,lang,sheets", file, 1)
         return None

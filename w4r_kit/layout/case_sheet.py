@@ -30,6 +30,7 @@ QR_MM = 26                          # SPEC §7: >= 20 mm; SPEC §14 action strip
 SIGN_COL_MM = 46                    # the action strip's QR column
 STRIP_HEIGHT_MM = 56                # the action strip, from its top rule to the footer's rule
 DEMAND_PAD_MM = 4
+DEMAND_MEASURE_MM = 150
 LOGO_W_MM, LOGO_H_MM = 42, 18       # the logo's box in the band, right-aligned
 # Running text sizes the story may take (SPEC §14: 9.5-11 pt), largest first: a short
 # story is set larger rather than leaving the page half empty.
@@ -215,7 +216,7 @@ def _pull_quote(c, ctx: Context, case: Case, x: float, top: float, w: float, h: 
 
 
 def _demand_paragraph(ctx: Context, case: Case):
-    inner = ctx.geometry.content_width
+    inner = min(ctx.geometry.content_width, DEMAND_MEASURE_MM * mm)     # ~80 characters a line
     ask = fit_paragraph(ctx, case.ask[ctx.lang], inner, 30 * mm, "ask", 9.5)
     if ask is None:
         raise Overflow("ask", "too long for the demand on the case sheet (30 mm at 9.5 pt); shorten it")

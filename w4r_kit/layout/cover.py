@@ -18,7 +18,7 @@ KICKER_MM = 48             # baseline of "Volunteer kit" on A4
 TITLE_MM = 54              # top of the campaign title on A4
 STEP_GAP_MM = 8
 STEP_DISC_MM = 11
-INTRO_MEASURE_MM = 145
+INTRO_MEASURE_MM = 132
 CONTENTS_FORM = "cover-contents"
 CONTENTS_ROW_PT = 26
 CONTENTS_GAP_MM = 8
@@ -172,4 +172,6 @@ def fill_contents_page(doc: Document, ctx: Context) -> None:
                               bold=level == 0, anchor="right")
             draw_text(c, ctx, title, x, y + size, size, bold=level == 0, max_width=g.right - x - num_w - 4 * mm)
             y += size * 1.45
+        if y > g.height - 20 * mm:
+            raise Overflow("cases", "the cases do not fit the contents page behind the cover")
     c.endForm()

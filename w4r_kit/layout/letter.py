@@ -22,7 +22,7 @@ from .text import draw_column, draw_text, fill_columns, paragraph
 from .typescale import GREY, LABEL, RULE, WRITING_LINE_PT
 
 BODY_MIN_PT = 9.5            # running text: 9.5-11 pt (SPEC §14)
-MEASURE_MM = 150             # the body's line length: ~80 characters at 10.5 pt
+MEASURE_MM = 140             # the body's line length: ~80 characters at 10.5 pt
 SIGNATURE_ROOM_MM = 28
 AFTER_FOLD_MM = 8            # place and date sit this far below the first fold, clear of it
 BOTTOM_MM = FOOTER_MM + 6

@@ -287,13 +287,18 @@ class Registry:
         except DBAPIError as exc:
             raise _problem(self.where, f"cannot open the registry {self.url}: {_reason(exc)}") from None
 
+    def _reading(self):
+        """A connection for reads: on SQLite its transaction is a snapshot that takes no write
+        lock (writers go on meanwhile); every write re-checks what it read under the lock."""
+        return self.engine.connect().execution_options(registry_reads_only=True)
+
     @property
     def url(self) -> str:
         """The URL without its password, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
 
     def revision(self) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return migrate.current(conn)
 
     def close(self) -> None:
@@ -311,7 +316,7 @@ class Registry:
         """The id of each sheet in `keys`, in order: the recorded id of a sheet already in the
         registry; else the hash of its key (as tracking.SheetIds makes it), rehashed with a
         counter while the id is taken by another sheet of this run or of the registry."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             known = self._known(conn, keys)
             out: list[str | None] = [known.get(k.identity) for k in keys]
             seen = set(known.values())
@@ -441,20 +446,23 @@ class Registry:
     # -- reading what was issued ---------------------------------------------------------------
 
     def sheet(self, sheet_id: str) -> SheetRecord | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(_sheet_query().where(sheets.c.sheet_id == sheet_id)).first()
         return SheetRecord(*row) if row else None
 
-    def sheets(self, pack_id: int | None = None) -> list[SheetRecord]:
-        """Every sheet issued (of one pack), in the order recorded."""
+    def sheets(self, pack_id: int | None = None, campaign: str | None = None) -> list[SheetRecord]:
+        """Every sheet issued (of one pack, of one campaign), in the order recorded."""
         query = _sheet_query().order_by(sheets.c.id)
         if pack_id is not None:
             query = query.where(sheets.c.pack_id == pack_id)
-        with self.engine.connect() as conn:
+        if campaign is not None:
+            query = query.where(sheets.c.campaign == campaign)
+        with self._reading() as conn:
             return [SheetRecord(*row) for row in conn.execute(query)]
 
     def packs(self, route: str | None = None, group: str | None = None, lang: str | None = None,
-              case: str | None = None, limit: int | None = None, offset: int = 0) -> list[PackRecord]:
+              case: str | None = None, limit: int | None = None, offset: int = 0,
+              campaign: str | None = None) -> list[PackRecord]:
         """Packs issued, newest first; `group` matches a group id exactly or a part of a name
         (any case); `limit` and `offset` page through them."""
         p = packs.c
@@ -464,6 +472,8 @@ class Registry:
                        p.lang, p.audience, p.cases, n).order_by(p.id.desc())
         if route:
             query = query.where(p.route == route)
+        if campaign:
+            query = query.where(p.campaign == campaign)
         if group:
             query = query.where(or_(p.group_id == group, p.group_name.icontains(group, autoescape=True)))
         if lang:
@@ -474,7 +484,7 @@ class Registry:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [PackRecord(*row[:3], _utc(row[3]), *row[4:10], tuple(row[10].split()), row[11])
                     for row in conn.execute(query)]
 
@@ -519,7 +529,7 @@ class Registry:
         s = scans.c
         query = select(s.sheet_id, s.status, s.signatures, s.consent_yes, s.consent_no, s.scan_file, s.page,
                        s.detail, s.recorded_at).order_by(s.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             if sheet_ids is None:
                 rows = list(conn.execute(query))
             else:
@@ -545,7 +555,7 @@ class Registry:
                        c.recorded_at).order_by(c.id)
         if group_id is not None:
             query = query.where(c.group_id == group_id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [CountRecord(*row[:7], _utc(row[7])) for row in conn.execute(query)]
 
     def add_online(self, group_id: str | None, sheet_id: str | None, case: str | None, count: int,
@@ -558,7 +568,7 @@ class Registry:
     def online(self) -> list[OnlineRecord]:
         o = online.c
         query = select(o.id, o.group_id, o.sheet_id, o.case_id, o.count, o.source_file, o.recorded_at).order_by(o.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [OnlineRecord(*row[:6], _utc(row[6])) for row in conn.execute(query)]
 
     # -- staff accounts (web) ------------------------------------------------------------------
@@ -575,18 +585,18 @@ class Registry:
                 conn.execute(staff.insert().values(name=name, password_hash=password_hash, created_at=_now()))
 
     def staff_hash(self, name: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(staff.c.password_hash).where(staff.c.name == name)).scalar_one_or_none()
 
     def staff_names(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return list(conn.execute(select(staff.c.name).order_by(staff.c.name)).scalars())
 
     # -- totals --------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, int]:
         """How many rows each table holds (for `registry info`)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for t in (packs, sheets, scans, counts, online, staff)}
 
@@ -623,7 +633,8 @@ def _sqlite_engine(url) -> Engine:
     def _begin(conn) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction never
         # fails half-way with "database is locked": writers queue (busy_timeout) instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = conn.get_execution_options().get("registry_reads_only")
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -168,16 +168,23 @@ def register(image: np.ndarray, code: Code, code_rect: Rect, marks: tuple[Rect, 
     return Registration(h, len(found), float(error_px / scale / MM), scale)
 
 
-def warp(image: np.ndarray, h: np.ndarray, trim: Rect, dpi: float) -> np.ndarray:
-    """The trimmed page as it was printed, at `dpi`: each output pixel looked up in the scan."""
+def warp(image: np.ndarray, h: np.ndarray, trim: Rect, dpi: float,
+         window: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """The trimmed page as it was printed, at `dpi`: each output pixel looked up in the scan.
+    With `window` (y0, y1, x0, x1 px), only that part is looked up; the rest stays white."""
     from PIL import Image
     s = dpi / 72
     width, height = int(round(trim.width * s)), int(round(trim.height * s))
+    y0, y1, x0, x1 = window or (0, height, 0, width)
     # output position (u, v; Pillow passes pixel centres) -> page points (x, y up) -> image position
-    a = np.array([[1 / s, 0, trim.x0], [0, -1 / s, trim.y1], [0, 0, 1]])
+    a = np.array([[1 / s, 0, trim.x0 + x0 / s], [0, -1 / s, trim.y1 - y0 / s], [0, 0, 1]])
     m = h @ a
     m = m / m[2, 2]
     coeffs = (m[0, 0], m[0, 1], m[0, 2], m[1, 0], m[1, 1], m[1, 2], m[2, 0], m[2, 1])
-    out = Image.fromarray(image).transform((width, height), Image.Transform.PERSPECTIVE, coeffs,
+    out = Image.fromarray(image).transform((x1 - x0, y1 - y0), Image.Transform.PERSPECTIVE, coeffs,
                                            Image.Resampling.BILINEAR, fillcolor=255)
-    return np.asarray(out)
+    if window is None:
+        return np.asarray(out)
+    page = np.full((height, width), 255, np.uint8)
+    page[y0:y1, x0:x1] = np.asarray(out)
+    return page

@@ -25,6 +25,7 @@ TICK_DOUBT_MM2 = 0.25        # between this and TICK_MM2 -> review
 TICK_REACH_MM = 1.5          # a tick counts this far outside its box
 FILLED_SHARE = 0.7           # a box's inside this dark: filled in (a correction?) -> review
 JOIN_MM = 0.7                # ink this close is one stroke group (bridges a rule's mask)
+SPLIT_SHARE = 0.15           # a row holding this share of a stroke group (and writing-sized) keeps its part
 ALIGN_MIN = 0.75             # share of the sheet's solid black found dark: below, the page does not match
 
 
@@ -34,7 +35,7 @@ class RowReading:
     signed: bool
     yes: bool
     no: bool
-    doubt: str = ""              # why this row needs a person; "" = read with confidence
+    doubts: tuple[tuple[str, tuple], ...] = ()   # why a person must look: (strings key, values); () = sure
     signature_mm2: float = 0.0
     written: tuple[str, ...] = ()    # columns with writing
 
@@ -58,16 +59,63 @@ class PageReading:
 
     @property
     def doubtful(self) -> tuple[RowReading, ...]:
-        return tuple(r for r in self.rows if r.doubt)
+        return tuple(r for r in self.rows if r.doubts)
 
 
-def alignment(warped: np.ndarray, template: Template) -> float:
-    """Share of the sheet's solid black print that is dark on the warped scan."""
-    black = template.black
+def describe(words, doubt: tuple[str, tuple]) -> str:
+    """One doubt in words (a column is named by its printed header)."""
+    key, values = doubt
+    values = dict(values)
+    if "column" in values:
+        values["column"] = words.get(f"col_{values['column']}")
+    return words.get(key, **values)
+
+
+def alignment(warped: np.ndarray, paper: np.ndarray, black: np.ndarray) -> float:
+    """Share of the sheet's solid black print (the table header, the row numbers' band) that is
+    dark on the warped scan: low when the page is not the sheet the code says, or not flat."""
     if not black.any():
         return 1.0
-    paper = np.percentile(warped, 95)
-    return float((warped[black] < 0.6 * paper).mean())
+    return float((warped[black] < 0.6 * paper[black]).mean())
+
+
+def window(template: Template, dpi: float) -> tuple[int, int, int, int]:
+    """The part of the warped page the rows are read from (y0, y1, x0, x1 px): the table and
+    8 mm around it (row 1 spills into the header, the last row below the table)."""
+    lay = template.layout
+    s, pad = dpi / 72, int(8 * dpi / 25.4)
+    t = lay.trim
+    h, w = template.grey.shape
+    top, bottom = int(round((t.y1 - lay.table.y1) * s)), int(round((t.y1 - lay.table.y0) * s))
+    left, right = int(round((lay.table.x0 - t.x0) * s)), int(round((lay.table.x1 - t.x0) * s))
+    return max(0, top - pad), min(h, bottom + pad), max(0, left - pad), min(w, right + pad)
+
+
+def _areas(keys: np.ndarray, ys: np.ndarray, xs: np.ndarray, mm2: float, px_mm: float, width: int
+           ) -> dict[tuple[int, int], tuple[float, float]]:
+    """(row, column) -> (ink in mm², extent in mm) for pixels keyed row * width + column
+    (negative keys are left out)."""
+    found = {}
+    keep = keys >= 0
+    keys, ys, xs = keys[keep], ys[keep], xs[keep]
+    if not len(keys):
+        return found
+    order = np.argsort(keys, kind="stable")
+    k_sorted, ys_o, xs_o = keys[order], ys[order], xs[order]
+    starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])
+    ends = np.r_[starts[1:], len(k_sorted)]
+    ymin, ymax = np.minimum.reduceat(ys_o, starts), np.maximum.reduceat(ys_o, starts)
+    xmin, xmax = np.minimum.reduceat(xs_o, starts), np.maximum.reduceat(xs_o, starts)
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        found[divmod(int(k_sorted[a]), width)] = ((b - a) / mm2, max(ymax[i] - ymin[i], xmax[i] - xmin[i]) / px_mm)
+    return found
+
+
+def _opening2(mask: np.ndarray) -> np.ndarray:
+    """A 2x2 opening (single specks and 1-pixel lines of noise go), on uint8 for speed."""
+    m = mask.view(np.uint8)
+    eroded = ndimage.minimum_filter(m, size=2)
+    return ndimage.maximum_filter(eroded, size=2, origin=-1).view(bool)
 
 
 def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading:
@@ -83,97 +131,117 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     def px_y(y: float) -> int:                     # y up (points) -> row index (px)
         return int(round((t.y1 - y) * s))
 
-    # Work on the table and a band around it (row 1 spills into the header, the last row below).
-    top, bottom = px_y(lay.table.y1), px_y(lay.table.y0)
-    left, right = px_x(lay.table.x0), px_x(lay.table.x1)
-    pad = int(8 * px_mm)
-    y0, y1 = max(0, top - pad), min(warped.shape[0], bottom + pad)
-    x0, x1 = max(0, left - pad), min(warped.shape[1], right + pad)
-    img = smooth(warped[y0:y1, x0:x1], px_mm)
-    paper = paper_level(img, px_mm)
+    y0, y1, x0, x1 = window(template, dpi)
+    crop = warped[y0:y1, x0:x1]
+    img = smooth(crop, px_mm)
+    paper = paper_level(crop, px_mm)
     ink = ink_mask(img, paper) & ~template.printed[y0:y1, x0:x1]
-    ink = ndimage.binary_opening(ink, structure=np.ones((2, 2), bool))   # single specks are noise
+    ink = _opening2(ink)
     join = max(1, int(round(JOIN_MM * px_mm)))
-    groups, n = ndimage.label(ndimage.binary_dilation(ink, iterations=join), structure=np.ones((3, 3)))
+    joined = ndimage.maximum_filter(ink.view(np.uint8), size=2 * join + 1)
+    groups, n = ndimage.label(joined, structure=np.ones((3, 3)))
     ys, xs = np.nonzero(ink)
     gid = groups[ys, xs]
     ys_abs, xs_abs = ys + y0, xs + x0
 
-    # Rows and columns by position; -1 = outside the table body.
+    # Rows and columns by position; the last index of each = outside the table body.
+    nrows = len(lay.rows)
+    names = list(lay.columns)
+    ncols = len(names)
     body_top = px_y(lay.header.y0)
     row_edges = np.array([px_y(r.rect.y1) for r in lay.rows] + [px_y(lay.rows[-1].rect.y0)])
     row = np.searchsorted(row_edges, ys_abs, side="right") - 1
-    row[(ys_abs < body_top) | (row >= len(lay.rows))] = -1
-    names = list(lay.columns)
-    col_edges = np.array([px_x(lay.columns[n][0]) for n in names] + [px_x(lay.columns[names[-1]][1])])
+    row[(ys_abs < body_top) | (row < 0) | (row >= nrows)] = nrows
+    col_edges = np.array([px_x(lay.columns[c][0]) for c in names] + [px_x(lay.columns[names[-1]][1])])
     col = np.searchsorted(col_edges, xs_abs, side="right") - 1
-    col[(col >= len(names)) | (xs_abs < col_edges[0])] = -1
-    nrows = len(lay.rows)
+    col[(col < 0) | (col >= ncols)] = ncols
 
-    # Each stroke group goes to the row (and column) holding most of its ink.
-    key_row = np.where(row >= 0, row, nrows)
-    counts = np.zeros((n + 1, nrows + 1), np.int32)
-    np.add.at(counts, (gid, key_row), 1)
-    group_row = counts.argmax(axis=1)
-    group_row[group_row == nrows] = -1
-    key_col = np.where(col >= 0, col, len(names))
-    ccounts = np.zeros((n + 1, len(names) + 1), np.int32)
-    np.add.at(ccounts, (gid, key_col), 1)
+    # Each stroke group goes to the row holding most of its ink (signatures spill over the
+    # rules), unless another row holds a large part of it too: two rows' writing that touch.
+    counts = np.bincount(gid * (nrows + 1) + row, minlength=(n + 1) * (nrows + 1)).reshape(n + 1, nrows + 1)
+    main = counts.argmax(axis=1)
+    total = counts.sum(axis=1)
+    own = (counts >= WRITTEN_MM2 * mm2 * 1.5) & (counts >= SPLIT_SHARE * total[:, None])
+    keep = own[gid, row]
+    prow = np.where(keep, row, main[gid])
+    ccounts = np.bincount(gid * (ncols + 1) + col, minlength=(n + 1) * (ncols + 1)).reshape(n + 1, ncols + 1)
     group_col = ccounts.argmax(axis=1)
-    prow = group_row[gid]
+
+    # Ink per (row, column), by stroke group: area and extent.
+    cells = _areas(prow * (ncols + 1) + col, ys_abs, xs_abs, mm2, px_mm, ncols + 1)
+    # Ink physically in the middle half of each row's cells, whoever's strokes: a signature
+    # joined to its neighbours' still fills the middle of its own row; a spill seldom does.
+    row_top = np.r_[row_edges[:-1], row_edges[-1]][np.minimum(row, nrows - 1)]
+    row_h = (row_edges[-1] - row_edges[0]) / nrows
+    middle = (row < nrows) & (np.abs((ys_abs - row_top) / row_h - 0.5) <= 0.25)
+    centre = _areas(np.where(middle, row * (ncols + 1) + col, -1), ys_abs, xs_abs, mm2, px_mm, ncols + 1)
+
+    prow2d = np.full(ink.shape, -1, np.int32)
+    prow2d[ys, xs] = prow
+    gcol2d = np.full(ink.shape, -1, np.int32)
+    gcol2d[ys, xs] = group_col[gid]
+    consent_col = names.index("consent") if "consent" in names else -1
+    reach = TICK_REACH_MM * 72 / 25.4
 
     readings = []
-    sig_col = names.index("signature") if "signature" in names else None
     for r, rl in enumerate(lay.rows):
-        mine = prow == r
         written, doubts = [], []
-        sig_area, signed = 0.0, False
+        sig_area = 0.0
         for c, name in enumerate(names):
             if name in ("number", "consent"):
                 continue
-            sel = mine & (col == c)
-            area = sel.sum() / mm2
-            if area > 0:
-                span = max(np.ptp(ys_abs[sel]), np.ptp(xs_abs[sel])) / px_mm
-            else:
-                span = 0.0
+            area, span = cells.get((r, c), (0.0, 0.0))
             if area >= WRITTEN_MM2 and span >= WRITTEN_SPAN_MM:
                 written.append(name)
             elif area >= DOUBT_MM2:
-                doubts.append(f"{name}: {area:.1f} mm² of ink")
-            if c == sig_col:
+                doubts.append(("scan_doubt_ink", (("column", name), ("area", f"{area:.1f}"))))
+            if name == "signature":
                 sig_area = area
         signed = "signature" in written
-        if not signed and written and sig_col is not None:
-            doubts.append("written but not signed")
+        if "signature" in names:
+            c = names.index("signature")
+            area, span = centre.get((r, c), (0.0, 0.0))
+            mid_written = area >= WRITTEN_MM2 and span >= WRITTEN_SPAN_MM
+            if not signed and mid_written and written:
+                signed = True                          # strokes joined to a neighbour's signature
+                written.append("signature")
+                doubts = [d for d in doubts if dict(d[1]).get("column") != "signature"]
+                sig_area = max(sig_area, area)
+            elif not signed and mid_written:
+                doubts.append(("scan_doubt_spill", ()))
+            if not signed and written:
+                doubts.append(("scan_doubt_unsigned", ()))
+            elif signed and len(written) == 1 and len(names) > 3:
+                doubts.append(("scan_doubt_lonely", ()))
         yes = no = False
         if lay.consent and rl.yes is not None:
             marks = []
             for box in (rl.yes, rl.no):
-                bx0, bx1 = px_x(box.x0 - TICK_REACH_MM * 72 / 25.4), px_x(box.x1 + TICK_REACH_MM * 72 / 25.4)
-                by0, by1 = px_y(box.y1 + TICK_REACH_MM * 72 / 25.4), px_y(box.y0 - TICK_REACH_MM * 72 / 25.4)
-                inside = (xs_abs >= bx0) & (xs_abs < bx1) & (ys_abs >= by0) & (ys_abs < by1)
-                own = inside & (group_col[gid] == names.index("consent"))
-                foreign = inside & ~own
-                area = own.sum() / mm2
-                if foreign.sum() / mm2 >= TICK_MM2:
-                    doubts.append("a stroke from another column crosses a consent box")
+                bx0, bx1 = px_x(box.x0 - reach) - x0, px_x(box.x1 + reach) - x0
+                by0, by1 = px_y(box.y1 + reach) - y0, px_y(box.y0 - reach) - y0
+                region = prow2d[by0:by1, bx0:bx1]
+                gcols = gcol2d[by0:by1, bx0:bx1]
+                inked = region >= 0
+                area = (inked & (region == r) & (gcols == consent_col)).sum() / mm2
+                foreign = (inked & (gcols != consent_col)).sum() / mm2
+                if foreign >= TICK_MM2:
+                    doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
-                ix0, ix1 = px_x(box.x0) + 2, px_x(box.x1) - 2
-                iy0, iy1 = px_y(box.y1) + 2, px_y(box.y0) - 2
-                inner = img[iy0 - y0:iy1 - y0, ix0 - x0:ix1 - x0]
-                inner_paper = paper[iy0 - y0:iy1 - y0, ix0 - x0:ix1 - x0]
+                ix0, ix1 = px_x(box.x0) + 2 - x0, px_x(box.x1) - 2 - x0
+                iy0, iy1 = px_y(box.y1) + 2 - y0, px_y(box.y0) - 2 - y0
+                inner = img[iy0:iy1, ix0:ix1]
+                inner_paper = paper[iy0:iy1, ix0:ix1]
                 filled = inner.size and (inner < 0.6 * inner_paper).mean() >= FILLED_SHARE
                 if filled:
-                    doubts.append("a filled box (a correction?)")
+                    doubts.append(("scan_doubt_filled", ()))
                 elif TICK_DOUBT_MM2 <= area < TICK_MM2:
-                    doubts.append(f"a faint mark in a box ({area:.2f} mm²)")
-                marks.append(area >= TICK_MM2)
+                    doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
+                marks.append(bool(area >= TICK_MM2))
             yes, no = marks
             if yes and no:
-                doubts.append("both yes and no ticked")
+                doubts.append(("scan_doubt_both", ()))
             if (yes or no) and not signed:
-                doubts.append("a box ticked on a row without a signature")
-        readings.append(RowReading(rl.number, signed, yes, no, "; ".join(doubts), round(sig_area, 1),
+                doubts.append(("scan_doubt_tick_unsigned", ()))
+        readings.append(RowReading(rl.number, signed, yes, no, tuple(dict.fromkeys(doubts)), round(float(sig_area), 1),
                                    tuple(written)))
-    return PageReading(tuple(readings), alignment(warped, template))
+    return PageReading(tuple(readings), alignment(img, paper, template.black[y0:y1, x0:x1]))

@@ -117,15 +117,53 @@ def _reason(exc: Exception) -> str:
 
 def render_page(page) -> tuple[np.ndarray, float]:
     """The page as a grey array at about READ_DPI, and its pixels per millimetre (nominal:
-    the real scale is measured on the sheet itself; a PDF's size and dpi claims are not trusted)."""
+    the real scale is measured on the sheet itself; a PDF's size and dpi claims are not trusted).
+
+    A copier's page is one image filling the page: it is taken as it is stored (a JPEG
+    decoded straight at the size needed), which is several times faster than rendering.
+    """
     w, h = page.get_size()
     scale = READ_DPI / 72
     longest = max(w, h)
     if not 500 <= longest <= 1100:          # not paper-sized: assume A4/Letter and scale to it
         scale *= 842 / longest
-    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
-    image = np.asarray(bitmap.to_pil().convert("L"))
+    image = _page_image(page, w, h, scale)
+    if image is None:
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
+        image = np.asarray(bitmap.to_pil().convert("L"))
     return image, scale * 72 / 25.4
+
+
+def _page_image(page, w: float, h: float, scale: float) -> np.ndarray | None:
+    """The page's only image, upright and filling the page, at `scale` px per point; else None."""
+    from PIL import Image
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    if page.get_rotation() % 360:
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return None
+    obj = objects[0]
+    m = obj.get_matrix()
+    if abs(m.b) > 1e-3 or abs(m.c) > 1e-3 or m.a <= 0 or m.d <= 0:
+        return None
+    left, bottom, right, top = obj.get_bounds()
+    if abs(left) > 1 or abs(bottom) > 1 or abs(right - w) > 1 or abs(top - h) > 1:
+        return None
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    try:
+        if obj.get_filters() == ["DCTDecode"]:
+            picture = Image.open(io.BytesIO(obj.get_data(decode_simple=False)))
+            picture.draft("L", size)                # JPEG decoded at 1/2, 1/4 ... of its size
+        else:
+            picture = obj.get_bitmap(render=False).to_pil()
+        picture = picture.convert("L")
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return None
+    if picture.size != size:
+        picture = picture.resize(size, Image.Resampling.BOX if picture.size[0] > size[0] else Image.Resampling.BILINEAR)
+    return np.asarray(picture)
 
 
 class PageReader:
@@ -134,6 +172,7 @@ class PageReader:
     def __init__(self, kit, registry) -> None:
         self.kit = kit
         self.registry = registry
+        self.words = message_words(kit)
         cfg = kit.config
         self.campaign = f"{cfg.section.short}-{cfg.campaign.year}"
         self.masters = {scan_marks.master_key(cfg.section.short, cfg.campaign.year, c.id, lang): (c.id, lang)
@@ -147,11 +186,10 @@ class PageReader:
             return result
         codes, others = registration.read_codes(image)
         if len({c.text for c in codes}) > 1:
-            return self._review(result, image, "two different machine codes on one page (a copy over a copy?)")
+            return self._review(result, image, ("scan_two_codes", ()))
         if not codes:
             if self._looks_like_sheet(image, px_mm):
-                return self._review(result, image, "a signature sheet whose code cannot be read; "
-                                                   "set it with 'returns set' once you have its id")
+                return self._review(result, image, ("scan_code_unreadable", ()))
             result.status = NOT_A_SHEET
             result.detail = "no sheet code" + (" (a petition QR code: a case sheet or a letter?)" if others else "")
             return result
@@ -159,22 +197,21 @@ class PageReader:
         if code.kind == "master":
             found = self.masters.get(code.key)
             if found is None:
-                return self._review(result, image, f"a master sheet of another kit or year (code {code.text})")
+                return self._review(result, image, ("scan_master_unknown", (("code", code.text),)))
             result.case, result.lang = found
             audience = self.kit.config.signatures.audience
         else:
             record = self.registry.sheet(code.key)
             result.sheet_id = code.key
             if record is None:
-                return self._review(result, image, f"sheet {code.key} was never issued (not in the registry)")
+                return self._review(result, image, ("scan_never_issued", (("sheet_id", code.key),)))
             if record.campaign != self.campaign:
-                return self._review(result, image, f"sheet {code.key} belongs to campaign {record.campaign}, "
-                                                   f"not {self.campaign}")
+                return self._review(result, image, ("scan_other_campaign", (
+                    ("sheet_id", code.key), ("campaign", record.campaign), ("current", self.campaign))))
             result.group_id, result.group_name = record.group_id, record.group_name
             result.case, result.lang, audience = record.case, record.lang, record.audience
         if result.case not in {c.id for c in self.kit.cases}:
-            return self._review(result, image, f"case '{result.case}' is no longer in the kit; "
-                                               "its sheet cannot be laid out again")
+            return self._review(result, image, ("scan_case_gone", (("case", result.case),)))
         return self._read_form(result, image, code, audience)
 
     def _read_form(self, result: PageResult, image: np.ndarray, code: registration.Code,
@@ -186,7 +223,7 @@ class PageReader:
             reg = registration.register(image, code, lay.code, lay.marks)
             if reg is None or reg.code_error_mm > registration.CODE_AGREEMENT_MM:
                 continue
-            warped = registration.warp(image, reg.homography, lay.trim, READ_DPI)
+            warped = registration.warp(image, reg.homography, lay.trim, READ_DPI, rows.window(tpl, READ_DPI))
             reading = rows.read_rows(warped, tpl, READ_DPI)
             if reading.alignment < ALIGNMENT_MIN:
                 continue
@@ -194,20 +231,19 @@ class PageReader:
             result.signatures, result.consent_yes, result.consent_no = reading.signatures, reading.yes, reading.no
             if not lay.consent:
                 result.consent_yes = result.consent_no = None
-            doubtful = reading.doubtful
-            if doubtful:
-                listed = "; ".join(f"row {r.number}: {r.doubt}" for r in doubtful)
-                return self._review(result, image, listed)
+            if reading.doubtful:
+                return self._review(result, image, *[
+                    ("scan_row", (("n", r.number), ("what", "; ".join(rows.describe(self.words, d) for d in r.doubts))))
+                    for r in reading.doubtful])
             result.status = MASTER if code.kind == "master" else READ
             result.detail = f"{reg.marks_found} marks"
             return result
-        return self._review(result, image, "the registration squares or the printed table were not found "
-                                           "where the sheet has them (folded, cut, or scaled too much?)")
+        return self._review(result, image, ("scan_not_registered", ()))
 
-    def _review(self, result: PageResult, image: np.ndarray, why: str) -> PageResult:
+    def _review(self, result: PageResult, image: np.ndarray, *why: tuple[str, tuple]) -> PageResult:
         from PIL import Image
         result.status = REVIEW
-        result.detail = why
+        result.detail = "; ".join(self.words.get(key, **dict(values)) for key, values in why)
         buf = io.BytesIO()
         Image.fromarray(image).save(buf, "JPEG", quality=70, optimize=True)
         result.image_jpeg, result.image_size = buf.getvalue(), (image.shape[1], image.shape[0])
@@ -221,6 +257,8 @@ class PageReader:
         min_w, lo, hi = (v * px_mm / 2 for v in HEADER_BAR_MM)
         for sl in ndimage.find_objects(labels):
             ys, xs = sl
+            if ys.start == 0 or xs.start == 0 or ys.stop == small.shape[0] or xs.stop == small.shape[1]:
+                continue                          # a lid strip along the edge, not a printed bar
             h, w = ys.stop - ys.start, xs.stop - xs.start
             if (w >= min_w and lo <= h <= hi) or (h >= min_w and lo <= w <= hi):
                 return True
@@ -266,7 +304,7 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
         day = (today or dt.date.today()).isoformat()
         target = project.out / "returns" / f"review-{day}.pdf"
         with Staging() as staging:
-            staging.add(target, review_pdf(kit, review, result))
+            staging.add(target, review_pdf(kit, review, result, today))
             staging.commit()
         result.review_file = target
     return result
@@ -277,6 +315,12 @@ def _display(path: Path, project) -> str:
         return path.resolve().relative_to(project.root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def message_words(kit):
+    """The words the reader speaks in (CLI lines, registry notes): English where the kit has
+    it, else its first language. The review file uses the kit's first language."""
+    return kit.words.get("en") or kit.words[kit.config.campaign.languages[0]]
 
 
 def _record(registry, page: PageResult) -> None:
@@ -290,3 +334,24 @@ def _record(registry, page: PageResult) -> None:
     if not fresh:
         page.status = DUPLICATE
         page.detail = f"sheet {page.sheet_id} was already read; counted once"
+
+
+def set_sheet(project, sheet_id: str, signatures: int, yes: int | None, no: int | None):
+    """Staff's figures for one sheet (`returns set`); returns the sheet's registry record."""
+    from ..registry import Registry
+    from ..tracking import SHEET_ID_LENGTH
+    problems = []
+    if (yes or 0) + (no or 0) > signatures:
+        problems.append(Problem("", 0, "--yes/--no", f"{(yes or 0) + (no or 0)} yes and no answers on "
+                                f"{signatures} signatures; a row without a signature has no answer"))
+    with Registry.open(project) as registry:
+        record = registry.sheet(sheet_id.strip().lower())
+        if record is None:
+            hint = (f" (sheet ids have {SHEET_ID_LENGTH} characters)" if len(sheet_id.strip()) != SHEET_ID_LENGTH
+                    else "")
+            problems.append(Problem("", 0, "SHEET_ID", f"no sheet '{sheet_id}' was issued{hint}; copy the id "
+                                    "printed beside the sheet's small code, or from the review file"))
+        if problems:
+            raise KitError(*problems)
+        registry.set_sheet(record.sheet_id, signatures, yes, no)
+    return record
