@@ -191,6 +191,8 @@ GITIGNORE = """\
 dist/
 registry.sqlite
 registry.sqlite-*
+# the self-service page's session key (w4r-kit serve)
+.w4r-kit-secret
 """
 
 

@@ -120,8 +120,13 @@ def _context(kit: Kit, lang: str) -> Context:
     return cached[1]
 
 
-def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0) -> list[ManifestRow]:
-    """Collector's page, the sheets of every case, the return form; returns manifest rows."""
+def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int = 0,
+              before_sheets: Callable[[Document, Context, Case], None] | None = None) -> list[ManifestRow]:
+    """Collector's page, the sheets of every case, the return form; returns manifest rows.
+
+    `before_sheets` draws more pages of a case ahead of its sheets (the self-service pack
+    puts the case sheet, model letter and writing paper there).
+    """
     group = pack.group
     ctx = _context(kit, group.lang)
     w = ctx.words
@@ -135,6 +140,8 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
         rows = []
         for case in cases:
             doc.outline(case.name, outline_level)
+            if before_sheets:
+                before_sheets(doc, ctx, case)
             labels = pack.labels[case.id]
             pages = draw_sheets(doc, ctx, case, group.audience, labels)
             rows += [ManifestRow(label.sheet_id, group.id, group.name, case.id, group.lang, file, page, label.url)
@@ -179,17 +186,14 @@ def files_listed(manifest: Path) -> list[str]:
         return []
 
 
-def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
-                     merge: bool = False, jobs: int = 1,
-                     progress: Callable[[int], None] | None = None,
-                     manifest_formats: tuple[str, ...] = ("csv",),
-                     ignore_extra_columns: bool = False) -> BatchResult:
-    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv
-    (and .xlsx); afterwards signatures/ holds exactly this run's packs and manifests, beside
-    whatever the tool did not write there."""
-    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
-    kit = load_project(project, allow_incomplete=True)
-    problems = Problems(project.root)
+def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems: Problems,
+              ignore_extra_columns: bool = False) -> list[Pack]:
+    """Read and check a groups file against the kit and plan every group's pack.
+
+    Raises KitError with every problem (each with its line in the groups file); the
+    warnings stay in `problems`. The CLI and the self-service page both go through here.
+    """
+    project = kit.project
     known = [c.id for c in kit.cases]
     for case_id in case_ids or []:
         if case_id not in known:
@@ -215,6 +219,21 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
             problems.add(f"no case is complete in '{pack.group.lang}' for group '{pack.group.id}'",
                          groups_file, pack.group.line, "cases")
     problems.raise_if_errors()
+    return packs
+
+
+def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
+                     merge: bool = False, jobs: int = 1,
+                     progress: Callable[[int], None] | None = None,
+                     manifest_formats: tuple[str, ...] = ("csv",),
+                     ignore_extra_columns: bool = False) -> BatchResult:
+    """signatures/<group-id>.pdf per group (or one merged file) and signatures/manifest.csv
+    (and .xlsx); afterwards signatures/ holds exactly this run's packs and manifests, beside
+    whatever the tool did not write there."""
+    # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
+    kit = load_project(project, allow_incomplete=True)
+    problems = Problems(project.root)
+    packs = packs_for(kit, groups_file, case_ids, problems, ignore_extra_columns)
 
     out = project.out / SIGNATURES_DIR
     sheets = sum(_sheets(pack) for pack in packs)
@@ -225,7 +244,7 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
     wanted = {pack.group.id for pack in packs}
 
     def attempt(ids: SheetIds) -> BatchResult:
-        planned = [pack for pack in plan(kit, groups, case_ids, ids) if pack.group.id in wanted]
+        planned = [pack for pack in plan(kit, [p.group for p in packs], case_ids, ids) if pack.group.id in wanted]
         pages = 0
         with Staging() as staging:
             rows: list[ManifestRow] = []

@@ -331,6 +331,68 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
     typer.echo(f"created {directory} ({len(files)} files); next: w4r-kit build --project {directory}")
 
 
+@app.command()
+@handle_errors
+def serve(
+    project: ProjectOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, help="Processes that render "
+                                         "PDFs (0: the number of cores, at most 4).")] = 0,
+) -> None:
+    """Serve the self-service page: packs for groups, case pages, staff pages (/staff).
+
+    Example: w4r-kit serve --project my-kit --port 8000
+    """
+    import uvicorn
+    from .web.app import create_app
+    p = _project(project, None)
+    processes = workers or min(os.cpu_count() or 1, 4)
+    application = create_app(p, processes=processes)
+    typer.echo(f"serving {p.root} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=5)
+
+
+staff_app = typer.Typer(help="Staff accounts of the self-service page's /staff pages.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+@handle_errors
+def staff_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The name to sign in with.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first "
+                                                 "line of standard input instead of asking.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Set a new password for an existing "
+                                          "account.")] = False,
+    project: ProjectOpt = None,
+) -> None:
+    """Add a staff account (or set a new password); only an argon2 hash of the password is kept.
+
+    Example: w4r-kit staff add alex --project my-kit
+    """
+    from .registry import Registry, StaffExists
+    from .web.staff import account_problems, hash_password
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems = account_problems(name, password)
+    if problems:
+        for message in problems:
+            typer.echo(f"staff add: {message}", err=True)
+        raise typer.Exit(1)
+    registry = Registry.open(_project(project, None))
+    try:
+        registry.add_staff(name, hash_password(password), replace=replace)
+    except StaffExists:
+        typer.echo(f"staff add: a staff account '{name}' exists already; add --replace to set a new password",
+                   err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"staff account '{name}' saved; sign in at /staff")
+
+
 registry_app = typer.Typer(no_args_is_help=True, help="The registry of every pack and sheet issued and of "
                            "what came back (PROJECT/registry.sqlite, or kit.toml [registry] url, or $W4R_KIT_DB).")
 app.add_typer(registry_app, name="registry")

@@ -1,0 +1,184 @@
+"""Staff pages (/staff): sign-in with an argon2-hashed password, sessions that expire,
+the packs issued (filters, CSV and Excel exports). Nothing personal without sign-in."""
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..registry.export import neutralised
+from .security import CSRF_FIELD, csrf_ok
+
+_hasher = PasswordHasher()
+# Checked when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+MAX_NAME = 200
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def account_problems(name: str, password: str) -> list[str]:
+    """What is wrong with a new staff account (the `staff add` command)."""
+    problems = []
+    if not name.strip() or len(name) > MAX_NAME or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        problems.append(f"NAME must be 1 to {MAX_NAME} characters, without control characters")
+    if len(password) < MIN_PASSWORD:
+        problems.append(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        problems.append(f"the password must have at most {MAX_PASSWORD} characters")
+    return problems
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password[:MAX_PASSWORD]) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def signed_in(request: Request, seconds: int) -> str | None:
+    """The staff name of this session, if it signed in and was active in the last `seconds`."""
+    name, at = request.session.get("staff"), request.session.get("staff_at", 0)
+    if not name:
+        return None
+    now = time.time()
+    if not isinstance(at, (int, float)) or now - at > seconds:
+        request.session.pop("staff", None)
+        request.session.pop("staff_at", None)
+        request.session["staff_expired"] = True
+        return None
+    request.session["staff_at"] = now
+    return name
+
+
+def _site(request: Request):
+    return request.app.state.site
+
+
+async def login_page(request: Request) -> Response:
+    from .app import page
+    expired = request.session.pop("staff_expired", False)
+    return page(request, "staff_login.html", 401 if expired else 200,
+                errors={"form": ["login_expired"]} if expired else {}, name="")
+
+
+async def login(request: Request) -> Response:
+    from .app import BadForm, TooLarge, bounded_form, csrf_failed, page
+    try:
+        form = await bounded_form(request, 8192)
+    except (TooLarge, BadForm):
+        return page(request, "staff_login.html", 400, errors={"form": ["login_failed"]}, name="")
+    if not csrf_ok(request.session, form.get(CSRF_FIELD)):
+        return csrf_failed(request)
+    name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    site = _site(request)
+    stored = await run_in_threadpool(site.registry.staff_hash, name) if name else None
+    ok = await run_in_threadpool(check_password, stored, password)
+    if not ok:
+        return page(request, "staff_login.html", 401, errors={"form": ["login_failed"]}, name=name[:MAX_NAME])
+    ui = request.session.get("ui")
+    request.session.clear()                 # a new session on sign-in: no fixation
+    if ui:
+        request.session["ui"] = ui
+    request.session["staff"] = name
+    request.session["staff_at"] = time.time()
+    return RedirectResponse("/staff", status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    from .app import BadForm, TooLarge, bounded_form, csrf_failed
+    try:
+        form = await bounded_form(request, 4096)
+    except (TooLarge, BadForm):
+        form = {}
+    if not csrf_ok(request.session, form.get(CSRF_FIELD)):
+        return csrf_failed(request)
+    ui = request.session.get("ui")
+    request.session.clear()
+    if ui:
+        request.session["ui"] = ui
+    return RedirectResponse("/staff/login", status_code=303)
+
+
+FILTERS = ("route", "group", "lang", "case")
+
+
+def _filters(request: Request) -> dict[str, str | None]:
+    return {key: (request.query_params.get(key) or "").strip()[:200] or None for key in FILTERS}
+
+
+async def packs_page(request: Request) -> Response:
+    from .app import page
+    site = _site(request)
+    if not signed_in(request, site.staff_seconds):
+        return RedirectResponse("/staff/login", status_code=303)
+    filters = _filters(request)
+    found = await run_in_threadpool(site.registry.packs, **filters)
+    from ..registry.schema import ROUTES
+    rows = [_row(p) for p in found]
+    return page(request, "staff.html", packs=rows, filters=filters, routes=ROUTES,
+                languages=site.kit.config.campaign.languages, cases=[c.id for c in site.kit.cases],
+                total_sheets=sum(r["sheets"] for r in rows),
+                query=request.url.query)
+
+
+EXPORT_COLUMNS = ("pack_id", "issued_at", "route", "issued_by", "group_id", "group_name", "contact", "lang",
+                  "audience", "cases", "sheets")
+
+
+def _row(pack) -> dict:
+    """One registry.PackRecord as the page and the exports show it."""
+    return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M") if pack.issued_at else "",
+            "route": pack.route, "issued_by": pack.issued_by or "", "group_id": pack.group_id,
+            "group_name": pack.group_name, "contact": pack.contact or "", "lang": pack.lang,
+            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
+
+
+async def export(request: Request) -> Response:
+    from .app import download
+    site = _site(request)
+    if not signed_in(request, site.staff_seconds):
+        return RedirectResponse("/staff/login", status_code=303)
+    kind = request.path_params["kind"]
+    if kind not in ("csv", "xlsx"):
+        from starlette.exceptions import HTTPException
+        raise HTTPException(404)
+    found = await run_in_threadpool(site.registry.packs, **_filters(request))
+    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in map(_row, found)]
+    name = f"packs-{site.campaign}"
+    if kind == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        return download(("\ufeff" + out.getvalue()).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
+    from openpyxl import Workbook
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("packs")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return download(out.getvalue(), f"{name}.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+routes = [
+    Route("/staff", packs_page),
+    Route("/staff/login", login_page),
+    Route("/staff/login", login, methods=["POST"]),
+    Route("/staff/logout", logout, methods=["POST"]),
+    Route("/staff/export.{kind:str}", export),
+]
