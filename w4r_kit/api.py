@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import unicodedata
-import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
