@@ -30,7 +30,6 @@ def _result(project: Project, written: Staging, docs: dict[Path, bytes], warning
                   [*warnings, *kept_warnings(written, project.rel)], written.removed)
 
 
-
 def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[str] | None = None,
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
@@ -127,7 +126,8 @@ def build_poster(project: Project, lang: str, when: str | None = None, where: st
         problem = (Problem("", 0, exc.field, exc.message) if exc.field in ("--when", "--where")
                    else overflow_problem(kit, exc, None, lang))
         raise KitError(problem, *kit.warnings) from None
-    return Result(write_all({path: data}), {path: _count(data)}, kit.warnings)
+    docs = {path: data}
+    return _result(project, write_outputs(docs), docs, kit.warnings)
 
 
 def check(project: Project, langs: list[str] | None = None, allow_incomplete: bool = False,
