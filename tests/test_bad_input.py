@@ -202,12 +202,9 @@ def test_return_by_in_the_past_is_a_warning(cli, kit):
         assert warning in r.stderr.splitlines()
 
 
-def _add_language(project: Path, lang: str, *case_files: str) -> None:
-    """Campaign language `lang` with a title, and the cases' texts in it (copied from en)."""
+def translate_starter_extras(project: Path, lang: str) -> None:
+    """The starter's postage zones and successes.yaml in `lang` (copied from en)."""
     import yaml
-    edit(project, "kit.toml", 'languages = ["fr", "en", "lb"]', f'languages = ["fr", "en", "lb", "{lang}"]')
-    edit(project, "kit.toml", 'lb = "Bréifmarathon" }', f'lb = "Bréifmarathon", {lang} = "Briefmarathon" }}')
-    # the postage zones and successes.yaml of the starter need their words too
     edit(project, "kit.toml", 'lb = "Europa" }', f'lb = "Europa", {lang} = "Europa" }}')
     edit(project, "kit.toml", 'lb = "Rescht vun der Welt" }', f'lb = "Rescht vun der Welt", {lang} = "Rest der Welt" }}')
     successes = yaml.safe_load((project / "successes.yaml").read_text(encoding="utf-8"))
@@ -216,6 +213,14 @@ def _add_language(project: Path, lang: str, *case_files: str) -> None:
             if isinstance(value, dict) and "en" in value:
                 value[lang] = value["en"]
     (project / "successes.yaml").write_text(yaml.safe_dump(successes, allow_unicode=True), encoding="utf-8")
+
+
+def _add_language(project: Path, lang: str, *case_files: str) -> None:
+    """Campaign language `lang` with a title, and the cases' texts in it (copied from en)."""
+    import yaml
+    edit(project, "kit.toml", 'languages = ["fr", "en", "lb"]', f'languages = ["fr", "en", "lb", "{lang}"]')
+    edit(project, "kit.toml", 'lb = "Bréifmarathon" }', f'lb = "Bréifmarathon", {lang} = "Briefmarathon" }}')
+    translate_starter_extras(project, lang)
     for case_file in case_files:
         data = yaml.safe_load((project / case_file).read_text(encoding="utf-8"))
         for mapping in (data, data["addressee"], data["solidarity"]):

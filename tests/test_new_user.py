@@ -13,7 +13,7 @@ import yaml
 
 from conftest import Cli
 from pdfcheck import outline, reader, text
-from test_bad_input import append, edit, fails
+from test_bad_input import append, edit, fails, translate_starter_extras
 
 CASE = "cases/sebnem-korur-fincanci.yaml"
 FR_WORDS = "letter_templates/fr/strings.yaml"
@@ -47,6 +47,7 @@ def add_language(project: Path, lang: str, letter: bool = True, translate: bool 
     """A new campaign language made the way the README says: files only, no code."""
     edit(project, "kit.toml", 'languages = ["fr", "en", "lb"]', f'languages = ["fr", "en", "lb", "{lang}"]')
     edit(project, "kit.toml", 'lb = "Bréifmarathon" }', f'lb = "Bréifmarathon", {lang} = "Schrijfmarathon" }}')
+    translate_starter_extras(project, lang)
     (project / "letter_templates" / lang).mkdir()
     shutil.copy(project / EN_WORDS, project / "letter_templates" / lang / "strings.yaml")
     if letter:

@@ -142,7 +142,7 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
                 for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
     if kit.config.campaign.url:
         from .layout.overflow import Overflow
-        for lang in langs or kit.config.campaign.languages:
+        for lang in kit.languages:
             try:
                 poster_pdf(kit, lang, paper or kit.config.print.paper)
             except Overflow as exc:
