@@ -206,8 +206,7 @@ def test_results_report_in_each_language_has_ranking_rule_and_winners(season):
 def test_certificates_for_every_group_that_returned_something_in_its_language(season):
     folder = season["out"] / "certificates"
     written = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))   # not the output record
-    assert written == ["ecole-c4.pdf", "esch.pdf", "lycee-5b.pdf",
-                                                         "rodange-2a.pdf"]
+    assert written == ["ecole-c4.pdf", "esch.pdf", "lycee-5b.pdf", "rodange-2a.pdf"]
     esch = _text(folder / "esch.pdf", layout=False)
     assert "GROUPE LAURÉAT" in esch and "Certificat de participation".upper() in esch
     assert "Groupe local Esch-sur-Alzette" in esch and "rang 1 sur 4" in esch
