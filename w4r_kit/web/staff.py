@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -124,9 +125,9 @@ async def packs_page(request: Request) -> Response:
     if not signed_in(request, site.staff_seconds):
         return RedirectResponse("/staff/login", status_code=303)
     filters = _filters(request)
-    found = await run_in_threadpool(site.registry.packs, **filters)
+    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, filters)
     from ..registry.schema import ROUTES
-    rows = [_row(p) for p in found]
+    rows = [_row(p, returned.get(p.id)) for p in found]
     return page(request, "staff.html", packs=rows, filters=filters, routes=ROUTES,
                 languages=site.kit.config.campaign.languages, cases=[c.id for c in site.kit.cases],
                 total_sheets=sum(r["sheets"] for r in rows),
@@ -134,15 +135,45 @@ async def packs_page(request: Request) -> Response:
 
 
 EXPORT_COLUMNS = ("pack_id", "issued_at", "route", "issued_by", "group_id", "group_name", "contact", "lang",
-                  "audience", "cases", "sheets")
+                  "audience", "cases", "sheets", "sheets_returned", "signatures", "to_review")
 
 
-def _row(pack) -> dict:
+@dataclass
+class Returned:
+    """What came back of one pack's sheets (SPEC §12): read or set by staff, or waiting for review."""
+
+    sheets: int = 0
+    signatures: int = 0
+    review: int = 0
+
+
+def _packs_and_returns(registry, filters: dict) -> tuple[list, dict[int, Returned]]:
+    """The packs asked for, and per pack what came back of its sheets (one look-up of the returns;
+    the sheets of the campaign only when something came back)."""
+    found = registry.packs(**filters)
+    returns = registry.returns()
+    by_pack: dict[int, Returned] = {}
+    if returns and found:
+        pack_of = {s.sheet_id: s.pack_id for campaign in {p.campaign for p in found}
+                   for s in registry.sheets(campaign=campaign) if s.sheet_id in returns}
+        for sheet_id, ret in returns.items():
+            pack = by_pack.setdefault(pack_of.get(sheet_id, -1), Returned())
+            if ret.status == "review":
+                pack.review += 1
+            else:
+                pack.sheets += 1
+                pack.signatures += ret.signatures or 0
+    return found, by_pack
+
+
+def _row(pack, returned: Returned | None = None) -> dict:
     """One registry.PackRecord as the page and the exports show it."""
+    returned = returned or Returned()
     return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M") if pack.issued_at else "",
             "route": pack.route, "issued_by": pack.issued_by or "", "group_id": pack.group_id,
             "group_name": pack.group_name, "contact": pack.contact or "", "lang": pack.lang,
-            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
+            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets,
+            "sheets_returned": returned.sheets, "signatures": returned.signatures, "to_review": returned.review}
 
 
 async def export(request: Request) -> Response:
@@ -154,8 +185,8 @@ async def export(request: Request) -> Response:
     if kind not in ("csv", "xlsx"):
         from starlette.exceptions import HTTPException
         raise HTTPException(404)
-    found = await run_in_threadpool(site.registry.packs, **_filters(request))
-    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in map(_row, found)]
+    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, _filters(request))
+    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in (_row(p, returned.get(p.id)) for p in found)]
     name = f"packs-{site.campaign}"
     if kind == "csv":
         out = io.StringIO(newline="")
