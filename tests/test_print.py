@@ -27,7 +27,13 @@ LANGS = ("fr", "en", "lb")
 PAPERS = ("A4", "Letter")
 SHEETS = 1          # per case: case sheet, letter, writing paper (+ blank back), one signature sheet
 CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.yaml"))
-CASE_NAMES = {yaml.safe_load((ROOT / "cases" / f"{case}.yaml").read_text(encoding="utf-8"))["name"] for case in CASES}
+def _names(name) -> set[str]:
+    """A case's name, or its name in every language (name: {fr: ..., en: ...})."""
+    return set(name.values()) if isinstance(name, dict) else {name}
+
+
+CASE_NAMES = {n for case in CASES
+              for n in _names(yaml.safe_load((ROOT / "cases" / f"{case}.yaml").read_text(encoding="utf-8"))["name"])}
 SOURCE_DATE_EPOCH = "1795305600"          # 2026-11-22 00:00:00 UTC
 
 

@@ -1,9 +1,10 @@
 """The library API behind the CLI: load -> check -> lay out -> assemble -> write."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import unicodedata
-import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -34,7 +35,7 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
     kit = load_project(project, langs, allow_incomplete, case_ids)
-    langs = list(langs or kit.config.campaign.languages)
+    langs = kit.languages
     options = checked_group(kit, options)
     empty = [lang for lang in langs if not kit.cases_for(lang)]
     if empty:
@@ -62,6 +63,10 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
     from .registry import Registry, case_keys, issue, login_name, record_case
     from .tracking import slug
     kit = load_project(project, [lang], case_ids=[case_id])
+    if len(kit.languages) != 1:
+        raise KitError(Problem("", 0, "--lang", f"'{lang}' names {len(kit.languages)} languages; "
+                               "'case' makes one language's file: give one, e.g. --lang fr"))
+    lang = kit.languages[0]
     options = checked_group(kit, options, lang)
     case = kit.cases[0]
     path = project.out / f"{case.id}-{lang}.pdf"
@@ -105,7 +110,7 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
     """
     kit = load_project(project, langs, allow_incomplete)
     options = Options(paper=paper)
-    problems = [p for lang in langs or kit.config.campaign.languages
+    problems = [p for lang in kit.languages
                 for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
     if problems:
         raise KitError(*problems, *kit.warnings)
@@ -113,16 +118,36 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
 
 
 def init_project(target: Path) -> list[Path]:
-    """Copy the starter project (kit.toml, templates, strings, one case) into `target`."""
-    if target.exists() and any(target.iterdir()):
-        raise KitError(Problem(str(target), 0, "", "already exists and is not empty; choose a new folder"))
-    source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
+    """Copy the starter project (kit.toml, templates, strings, one case) into `target`.
+
+    The copy is made beside `target` and renamed into place, so a failure leaves nothing.
+    """
+    def refuse(message: str) -> KitError:
+        return KitError(Problem(os.path.normpath(target), 0, "", message))
+
+    if target.exists() and not target.is_dir():
+        raise refuse("is a file, not a folder; give 'w4r-kit init' the name of a new folder")
+    blocker = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise refuse(f"cannot be created: {os.path.normpath(blocker)} is a file, not a folder; choose another place")
     try:
-        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-        # The registry (SPEC §11) is the section's record, not part of the kit's sources.
-        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        if target.exists() and any(target.iterdir()):
+            raise refuse("already exists and is not empty; choose a new folder")
     except OSError as exc:
-        raise KitError(Problem(str(target), 0, "", f"cannot create the project: {exc.strerror}")) from None
+        raise refuse(f"cannot be read: {exc.strerror}") from None
+    source = Path(str(resources.files("w4r_kit") / "data" / "starter"))
+    staging = target.parent / f".{target.name}.init-part"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging, ignore=shutil.ignore_patterns("__pycache__"))
+        # The registry (SPEC §11) is the section's record, not part of the kit's sources.
+        (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        os.replace(staging, target)          # onto a missing or empty folder
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = next((p for p in (target, *target.parents) if p.exists()), target)
+        raise refuse(f"cannot create the project: {exc.strerror} ({os.path.normpath(where)}); "
+                     "choose a folder you can write to") from None
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 

@@ -42,7 +42,8 @@ def proper_names(kit: Kit) -> tuple[str, ...]:
     cfg = kit.config
     names = {cfg.section.name, *cfg.return_address, *cfg.section.address}
     for case in kit.cases:
-        names.update((case.name, case.addressee.name, *case.country.values(), *case.addressee.address))
+        names.update((case.name, *case.names.values(), case.addressee.name, *case.country.values(),
+                      *case.addressee.address))
         if case.solidarity:
             names.update(case.solidarity.address)
     return tuple(sorted(n for n in names if n and not n.startswith("[")))
@@ -59,6 +60,7 @@ def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
 def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:
     """The whole kit of one language: cover, then every case. Raises Overflow."""
     ctx = context(kit, lang, options.paper)
+    cases = [case.for_lang(lang) for case in cases]       # each with its name in `lang`
     title = ctx.words.get("kit_title", title=kit.config.campaign.title.get(lang, ""), year=kit.config.campaign.year)
     doc = Document(ctx, metadata(kit, ctx, title))
     doc.outline(ctx.words.get("outline_cover"))
@@ -82,6 +84,7 @@ def case_pdf(kit: Kit, lang: str, case: Case, options: Options, ids: SheetIds | 
     `ids`: the sheet ids to use (settled against the registry); default: hashed afresh.
     """
     ctx = context(kit, lang, options.paper)
+    case = case.for_lang(lang)
     doc = Document(ctx, metadata(kit, ctx, f"{case.name} — {kit.config.campaign.title.get(lang, '')} "
                                             f"{kit.config.campaign.year}"))
     _case(doc, kit, ctx, case, options, options.group or ctx.words.get("default_group"), ids or SheetIds())

@@ -135,9 +135,10 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
         if outline_level:
             doc.outline(group.name, 0)
         doc.outline(w.get("outline_collector"), outline_level)
-        collector.draw(doc, ctx, group, pack.cases, group.sheets * len(pack.cases))
+        cases = [case.for_lang(group.lang) for case in pack.cases]    # names in the group's language
+        collector.draw(doc, ctx, group, cases, group.sheets * len(cases))
         rows = []
-        for case in pack.cases:
+        for case in cases:
             doc.outline(case.name, outline_level)
             if before_sheets:
                 before_sheets(doc, ctx, case)
@@ -147,7 +148,7 @@ def draw_pack(doc: Document, kit: Kit, pack: Pack, file: str, outline_level: int
                      for label, page in zip(labels, pages)]
         case = None
         doc.outline(w.get("outline_return_form"), outline_level)
-        return_form.draw(doc, ctx, group, pack.cases)
+        return_form.draw(doc, ctx, group, cases)
     except Overflow as exc:
         raise KitError(overflow_problem(kit, exc, case, group.lang, _group_sources(group))) from None
     return rows

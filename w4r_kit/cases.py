@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Problems, closest, did_you_mean
-from .model import Addressee, Case, Solidarity
+from .model import SUBJECTS, Addressee, Case, Solidarity
 from .project import Project, inside
 from .yamlload import LineDict, load_yaml
 
 TRANSLATED = ("country", "theme", "headline", "story", "ask")
-CASE_KEYS = ("id", "name", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity", "petition_url")
+CASE_KEYS = ("id", "name", "subject", "pronouns", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity",
+             "petition_url")
 REQUIRED = ("id", "name", *TRANSLATED, "addressee", "petition_url")
 ADDRESSEE_KEYS = ("name", "title", "address", "salutation", "email")
 SOLIDARITY_KEYS = ("address", "note")
@@ -70,6 +71,13 @@ class _CaseReader:
         self.error(data, key, field, f"must be a text, but YAML read {_yaml_kind(value)}; put it in quotes")
         return ""
 
+    def name(self, data: LineDict) -> tuple[str, dict[str, str]]:
+        """`name: "..."` for every language, or `name: {fr: ..., en: ...}` where they differ."""
+        if isinstance(data.get("name"), dict):
+            names = self.translations(data, "name", "name")
+            return next(iter(names.values()), ""), names
+        return self.text(data, "name", "name"), {}
+
     def translations(self, data: LineDict, key: str, field: str, required: bool = True,
                      multiline: bool = False) -> dict[str, str]:
         if key not in data or data[key] is None:
@@ -107,6 +115,21 @@ class _CaseReader:
         return tuple(one_line(v) for v in value if v.strip())
 
 
+def _photo_hint(project: Project, folder: Path, value: str, why: str) -> str:
+    """A photo is looked for relative to cases/: say so, and where the file really is if it is near."""
+    if "does not exist" not in why:
+        return why
+    looked = project.rel(folder / value)          # normalised: no '..' or './' left in it
+    message = f"'{value}' does not exist: a photo path is relative to the cases/ folder, so it points to {looked}"
+    for base in (project.root, project.root / "photos", folder / "photos"):
+        found = base / Path(value).name
+        if found.is_file():
+            rel = Path(*([".."] * (len(folder.relative_to(project.root).parts)))) / found.relative_to(project.root) \
+                if not found.is_relative_to(folder) else found.relative_to(folder)
+            return f"{message}; the file is at {project.rel(found)}: write photo: {rel.as_posix()}"
+    return message
+
+
 def _yaml_kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"true/false ({str(value).lower()}; YAML reads unquoted yes, no, on, off that way)"
@@ -133,15 +156,23 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     case_id = r.text(data, "id", "id")
     if case_id and case_id != file.stem:
         if any((file.parent / f"{case_id}{ext}").exists() for ext in (".yaml", ".yml")):
-            # A copied case file whose id was not changed: renaming would overwrite the original.
-            r.error(data, "id", "id", f"'{case_id}' is already the id of cases/{case_id}.yaml; "
-                    f"give this case its own id (set id: {file.stem})")
-        else:
-            r.error(data, "id", "id", f"'{case_id}' differs from the file name; rename the file to "
-                    f"{case_id}.yaml or set id: {file.stem}")
+            # A copied case file whose id was not changed ('x (copie).yaml'): renaming it
+            # would overwrite the original, and its name is no id. Say what works.
+            own = f"set id: {file.stem} in it" if _ID.match(file.stem) else \
+                "rename it to NEW-ID.yaml and set id: NEW-ID in it (lowercase letters, digits and '-')"
+            r.error(data, "id", "id", f"'{case_id}' is already the id of cases/{case_id}.yaml; this file "
+                    f"looks like a copy of it: delete this file, or {own}")
+        elif _ID.match(case_id):
+            fix = f"rename the file to {case_id}.yaml" + (f" or set id: {file.stem}" if _ID.match(file.stem) else "")
+            r.error(data, "id", "id", f"'{case_id}' differs from the file name; {fix}")
     if case_id and not _ID.match(case_id):
         r.error(data, "id", "id", f"'{case_id}' must be a slug: lowercase letters, digits and '-'")
-    name = r.text(data, "name", "name")
+    name, names = r.name(data)
+    subject = r.text(data, "subject", "subject", required=False) or "person"
+    if subject not in SUBJECTS:
+        r.error(data, "subject", "subject", f"'{subject}' must be 'person' (one person) or 'group' "
+                "(several people, a community)" + did_you_mean(subject, SUBJECTS))
+    pronouns = r.translations(data, "pronouns", "pronouns", required=False)
     texts = {key: r.translations(data, key, key, multiline=key == "story") for key in TRANSLATED}
 
     addressee = None
@@ -184,7 +215,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     if photo_value:
         photo, why = inside(project.root, file.parent, photo_value)
         if photo is None:
-            r.error(data, "photo", "photo", why)
+            r.error(data, "photo", "photo", _photo_hint(project, file.parent, photo_value, why))
         elif photo.suffix.lower() not in PHOTO_TYPES:
             r.error(data, "photo", "photo", f"'{photo_value}' must be a JPEG or PNG image")
             photo = None
@@ -193,7 +224,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
 
     if len(problems.errors) > before or addressee is None:
         return None
-    return Case(id=case_id, name=name, addressee=addressee, petition_url=url, photo=photo,
+    return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, addressee=addressee, petition_url=url, photo=photo,
                 photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
 
 
@@ -230,7 +261,8 @@ def load_cases(project: Project, problems: Problems) -> list[Case]:
 
 def missing_fields(case: Case, lang: str) -> list[str]:
     """Translatable fields of `case` with no text in `lang` (empty: complete)."""
-    missing = [key for key in TRANSLATED if lang not in getattr(case, key)]
+    missing = ["name"] if case.names and lang not in case.names else []
+    missing += [key for key in TRANSLATED if lang not in getattr(case, key)]
     missing += [f"addressee.{key}" for key in ("title", "salutation") if lang not in getattr(case.addressee, key)]
     if case.solidarity and case.solidarity.note and lang not in case.solidarity.note:
         missing.append("solidarity.note")

@@ -101,7 +101,7 @@ def _summary(result) -> None:
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
     for path in result.files:
-        typer.echo(f"wrote {path} ({result.pages[path]} pages)")
+        typer.echo(f"wrote {path} ({result.pages[path]} page{'s' if result.pages[path] != 1 else ''})")
     for path in result.removed:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
@@ -253,7 +253,7 @@ def validate(
     from .api import check
     kit = check(_project(project, None), lang, allow_incomplete, _paper(paper))
     _report(kit.warnings)
-    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(lang or kit.config.campaign.languages)}"
+    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(kit.languages)}"
                + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
 
 

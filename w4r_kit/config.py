@@ -12,11 +12,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems, did_you_mean
+from .errors import Problems, closest, did_you_mean
 from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
                     CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig,
                     SectionConfig, SignatureConfig)
 from .project import Project, inside
+from .yamlload import not_utf8
 
 # table -> allowed keys; `True` marks a required key.
 SCHEMA: dict[str, dict[str, bool]] = {
@@ -38,6 +39,26 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LANG = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")
 MAX_ROWS = 25          # more rows than this no longer fit a page at a writable height
 MAX_BLEED_MM = 10
+
+
+_DATE_WRITTEN = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=\s*(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})\s*(#.*)?$")
+
+
+def _written_date(line: str) -> tuple[str, str, str] | None:
+    """(key, value, ISO date) for `return_by = 31/01/2027` or `2027-1-31`: a date in a form
+    TOML does not read. Day first unless that cannot be (01/31/2027)."""
+    m = _DATE_WRITTEN.match(line)
+    if not m:
+        return None
+    parts = [int(x) for x in re.split(r"[/.-]", m[2])]
+    if parts[0] > 31:                              # 2027-1-31, 2027/01/31
+        year, month, day = parts
+    else:
+        day, month, year = parts if parts[1] <= 12 else (parts[1], parts[0], parts[2])
+    try:
+        return m[1], m[2], dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def toml_lines(text: str) -> dict[str, int]:
@@ -76,12 +97,17 @@ class _Reader:
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any, what: str) -> Any:
         if key not in self.data:
-            if SCHEMA[self.table].get(key):
+            if SCHEMA[self.table].get(key) and not self.misspelt(key):
                 self.p.add(f"missing; add {key} = {what}", self.file, self.line(), f"[{self.table}] {key}")
             return default
         value = self.data[key]
         # bool is an int in Python; a TOML `true` is never a valid number here.
         if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind)):
+            iso = _written_date(f"{key} = {value}") if kind is dt.date and isinstance(value, str) else None
+            if iso or (kind is dt.date and isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\d$", value)):
+                self.error(key, f"'{value}' is a text, not a date; write {key} = "
+                           f"{iso[2] if iso else value} (year-month-day, no quotes)")
+                return default
             self.error(key, f"must be {what}, not {_describe(value)}")
             return default
         return value
@@ -117,6 +143,12 @@ class _Reader:
             self.error(key, why)
         return path
 
+    def misspelt(self, key: str) -> bool:
+        """True when an unknown key is a typo of `key` ('langauges'): reported as that, once."""
+        allowed = SCHEMA[self.table]
+        return any(closest(str(k), [a for a in allowed if a not in self.data]) == key
+                   for k in self.data if k not in allowed)
+
     def unknown_keys(self) -> None:
         allowed = SCHEMA[self.table]
         for key in self.data:
@@ -143,17 +175,28 @@ def _describe(value: Any) -> str:
 def load_config(project: Project, problems: Problems, today: dt.date | None = None) -> KitConfig | None:
     """Read and check kit.toml; problems go to `problems`, None when unusable."""
     file = project.config_file
+    raw = b""
     try:
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        problems.add("is not UTF-8 text; save it as UTF-8", file)
+    except UnicodeDecodeError as exc:
+        problems.add(*not_utf8(raw, exc), file, raw[:exc.start].count(b"\n") + 1)
         return None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(m.group(1)) if m else 0
+        date = _written_date(text.splitlines()[line - 1]) if 0 < line <= len(text.splitlines()) else None
+        if date:
+            key, value, iso = date
+            tables = [t for n, t in ((n, re.match(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]", raw_line))
+                                     for n, raw_line in enumerate(text.splitlines()[:line], 1)) if t]
+            problems.add(f"'{value}' is not a date TOML can read; write {key} = {iso} (year-month-day, "
+                         "no quotes)", file, line, f"[{tables[-1][1]}] {key}" if tables else key)
+            return None
         what = str(exc).replace(m.group(0), f"(column {m.group(2)})") if m else str(exc)
         problems.add(f"is not valid TOML: {what}; check quotes, brackets and '=' (texts need \"quotes\")",
-                     file, int(m.group(1)) if m else 0)
+                     file, line)
         return None
     lines = toml_lines(text)
 

@@ -6,6 +6,7 @@ Every loader collects `Problem`s for everything it can check, then raises one
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,8 @@ class Problems:
         self.items: list[Problem] = []
 
     def rel(self, path: Path | str | None) -> str:
-        if path is None:
+        """A path as messages show it: relative to the project, normalised (no ./ or ..)."""
+        if path is None or path == "":
             return ""
         path = Path(path)
         if self.root is not None:
@@ -109,7 +111,7 @@ class Problems:
                 return path.resolve().relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 pass
-        return str(path)
+        return Path(os.path.normpath(path)).as_posix()
 
     def add(self, message: str, file: Path | str | None = None, line: int | None = 0,
             field: str = "", warning: bool = False) -> None:

@@ -1,15 +1,15 @@
-"""Load stage: the groups CSV of a signature batch (SPEC §8 `signatures`), and the one
-check every group name goes through, whatever route it comes by (`check_group_name`).
+"""Load stage: the groups file of a signature batch (SPEC §8 `signatures`; CSV or .xlsx,
+read by `tables`), and the one check every group name goes through, whatever route it
+comes by (`check_group_name`).
 
 Columns `id,name,lang,sheets` are required, `cases`, `audience` and `contact`
-optional. Every problem names the CSV line it is on.
+optional. Every problem names the CSV line or sheet row it is on.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .config import did_you_mean

@@ -19,7 +19,7 @@ from .layout.fonts import Fonts, load_fonts
 from .model import Case, KitConfig
 from .project import Project
 from .strings import Words, load_words
-from .templates import Letter, environment, render_letter
+from .templates import Letter, check_letter_template, environment, render_letter
 from .tracking import short_url
 
 QR_MIN_MODULE_MM = 0.35       # smaller modules are unreliable on office printers and phones
@@ -38,9 +38,12 @@ class Kit:
     warnings: list[Problem] = field(default_factory=list)
     incomplete: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """lang -> case id -> missing fields."""
+    languages: list[str] = field(default_factory=list)
+    """The languages asked for and checked (`--lang fr,en` is two)."""
 
     def cases_for(self, lang: str) -> list[Case]:
-        return [c for c in self.cases if c.id not in self.incomplete.get(lang, {})]
+        """The cases complete in `lang`, as its pages show them (their name in `lang`)."""
+        return [c.for_lang(lang) for c in self.cases if c.id not in self.incomplete.get(lang, {})]
 
 
 @dataclass(frozen=True)
@@ -73,19 +76,26 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                              project.cases_dir, 0, "--case")
         cases = [c for c in cases if c.id in case_ids]
     campaign_langs = list(config.campaign.languages) if config else []
-    langs = list(dict.fromkeys(languages or campaign_langs))
-    for lang in langs:
-        if config and lang not in campaign_langs:
-            problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(campaign_langs)}); "
-                         "add it to [campaign] languages", project.config_file, 0, "--lang")
+    # `--lang fr,nl` means two languages; one that is not the campaign's is one problem,
+    # and nothing is checked for it (it would only repeat that problem field by field).
+    asked = [part.strip() for value in languages or () for part in value.split(",") if part.strip()]
+    langs = list(dict.fromkeys(asked or campaign_langs))
+    if config:
+        for lang in [lang for lang in langs if lang not in campaign_langs]:
+            problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(campaign_langs)})"
+                         f"{did_you_mean(lang, campaign_langs)}; choose from those, or add it to [campaign] "
+                         "languages in kit.toml", "", 0, "--lang")
+            langs.remove(lang)
     words = {lang: w for lang in langs if (w := load_words(project, lang, problems))}
     fonts = _fonts(project, config, problems)
     _check_images(project, config, cases, problems)
     if config is None or fonts is None:
         problems.raise_if_errors()       # nothing below can run without them
 
-    kit = Kit(project, config, cases, words, fonts)
+    kit = Kit(project, config, cases, words, fonts, languages=langs)
     env = environment(project)
+    for lang in langs:           # checked even when no case of `lang` is complete yet
+        check_letter_template(env, project, lang, problems)
     for lang in langs:
         for case in cases:
             missing = missing_fields(case, lang)
@@ -103,6 +113,12 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             letter = render_letter(env, project, config, case, lang, problems)
             if letter is not None:
                 kit.letters[case.id, lang] = letter
+    if allow_incomplete:         # as build refuses it, so does validate: it would print nothing
+        for lang in langs:
+            if cases and not kit.cases_for(lang):
+                problems.add("no case is complete in this language; nothing to build (translate at "
+                             "least one case, or leave the language out with --lang)", project.cases_dir, 0,
+                             f"[{lang}]")
     _check_glyphs(kit, langs, problems)
     _check_qr(kit, problems)
     problems.raise_if_errors()
@@ -193,7 +209,7 @@ def case_sources(case: Case, lang: str) -> list[Source]:
                       lang if translated else "")
 
     a = case.addressee
-    out = [source("name", case.name), source("addressee.name", a.name), source("addressee.email", a.email),
+    out = [source("name", case.name_in(lang), bool(case.names)), source("addressee.name", a.name), source("addressee.email", a.email),
            source("photo_credit", case.photo_credit),
            source("petition_url", short_url(case.petition_url))]     # printed under the QR code
     out += [source(key, getattr(case, key).get(lang, ""), True) for key in TRANSLATED]
@@ -226,8 +242,12 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
             note(source.file, source.line, source.label, kit.fonts.missing(source.text))
         for case in kit.cases_for(lang):
             sources = case_sources(case, lang)
+            ends = sorted(set(case.lines.values()))
             for source in sources:
-                note(source.file, source.line, source.label, kit.fonts.missing(source.text))
+                for ch in kit.fonts.missing(source.text):
+                    # A story runs over many lines: name the one the character is on.
+                    end = next((n for n in ends if n > source.line), 0)
+                    note(source.file, _line_of(source.file, ch, source.line, end) or source.line, source.label, [ch])
             letter = kit.letters.get((case.id, lang))
             if letter is None:
                 continue
@@ -247,12 +267,12 @@ def cannot_draw(chars: list[str]) -> str:
             f"font_regular/font_bold to fonts that have {it}")
 
 
-def _line_of(file: Path | str, ch: str) -> int:
-    """The first line of a template file that contains `ch` (0 if unknown)."""
+def _line_of(file: Path | str, ch: str, start: int = 1, end: int = 0) -> int:
+    """The first line of a file from `start` (before `end`, if given) that contains `ch` (0 if none)."""
     try:
         for n, line in enumerate(Path(file).read_text(encoding="utf-8").splitlines(), 1):
-            if ch in line:
-                return n
+            if n >= start and ch in line:
+                return n if not end or n < end else 0
     except (OSError, UnicodeDecodeError):
         pass
     return 0

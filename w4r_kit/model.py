@@ -6,7 +6,7 @@ Translatable values are `dict[lang, str]`, already NFC-normalised.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 Text = dict[str, str]          # language -> text
@@ -20,6 +20,7 @@ AUDIENCE_COLUMNS = {
     "youth": ("first_name", "age", "signature"),
 }
 AUDIENCES = tuple(AUDIENCE_COLUMNS)
+SUBJECTS = ("person", "group")
 PAPERS = ("A4", "Letter")
 
 
@@ -151,6 +152,28 @@ class Case:
     file: Path | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """field path -> line in the YAML file, for messages."""
+    names: Text = field(default_factory=dict)
+    """The name per language when it differs between languages (`name: {fr: ..., en: ...}`);
+    empty when `name` is one text for all."""
+    subject: str = "person"
+    """"person" or "group": whether the texts speak of one person or of several."""
+    pronouns: Text = field(default_factory=dict)
+    """The pronoun its texts use, per language ({fr: elle, en: she, lb: si}); may be empty."""
+
+    def name_in(self, lang: str) -> str:
+        """The name printed in `lang`."""
+        return self.names.get(lang) or self.name
+
+    def pronoun(self, lang: str) -> str:
+        return self.pronouns.get(lang, "")
+
+    def grammar(self, lang: str) -> dict[str, str]:
+        """What words of `lang` agree with: {subject, pronoun} for {x, select, ...} choices."""
+        return {"subject": self.subject, "pronoun": self.pronoun(lang)}
+
+    def for_lang(self, lang: str) -> Case:
+        """This case as the pages of `lang` show it (its name in that language)."""
+        return replace(self, name=self.name_in(lang)) if self.names else self
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+import re
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
+import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from .errors import Problems, did_you_mean
 from .project import Project
+from .typography import Typography
 from .yamlload import load_yaml
 
 DATA = resources.files("w4r_kit") / "data"
@@ -39,7 +43,17 @@ class Words:
 
     def get(self, key: str, **values: object) -> str:
         text = self.texts[key]
+        if "," in text:                 # an ICU-style {n, plural, ...} or {x, select, ...}
+            text = expand_choices(text, values, self.plural)
         return text.format(**values) if values else text
+
+    def plural(self, number: object) -> str:
+        """The CLDR plural category ('one', 'few', 'other') of `number` in this language."""
+        return _plural_rule(self.texts.get("locale", "") or self.lang)(number)
+
+    @cached_property
+    def typography(self) -> Typography:
+        return Typography.of(self.texts)
 
     def date(self, day: dt.date) -> str:
         pattern = self.texts["date_format_day1"] if day.day == 1 else self.texts["date_format"]
@@ -69,6 +83,17 @@ def _read_catalog(file: Path, problems: Problems, where: dict[str, tuple[Path, i
     return out
 
 
+# Placeholders a translation may leave out; every other placeholder of the reference text
+# carries something the system relies on (the sheet id that matches a returned sheet, the
+# date and address to send sheets back to, the e-mail for data requests) and is required.
+OPTIONAL_PLACEHOLDERS = {"kit_title": {"year"}, "doc_subject": {"year", "section"},
+                         "contact_line": {"website"}, "sheet_footer": {"group", "k", "n"}}
+# Texts about a case may choose their words by the case's pronoun ({pronoun, select, ...})
+# or by whether it is one person or a group ({subject, select, person {...} group {...}}).
+CASE_PLACEHOLDERS = {"pronoun", "subject"}
+CASE_KEYS = ("story_title", "continued", "ask_title", "solidarity_title")
+
+
 def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     """Merge the package catalog of `lang` with the project's; check keys and placeholders."""
     reference = _read_catalog(default_catalog_file(REFERENCE_LANG), problems)
@@ -76,13 +101,15 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     where: dict[str, tuple[Path, int]] = {}
     default = default_catalog_file(lang)
     override = project.templates_dir / lang / "strings.yaml"
+    present: set[str] = set()          # keys written in a file, valid or not
     if default:
         texts.update(_read_catalog(default, problems))
         # A package label is fixed in the project's file, so messages point there.
         where.update({key: (override, 0) for key in texts})
     if override.is_file():
         overrides = _read_catalog(override, problems, where)
-        for key in overrides:
+        present = {key for key in where if where[key][1]}
+        for key in present:
             if key not in reference:
                 problems.add(f"unknown label '{key}'{did_you_mean(key, reference)}", override,
                              where.get(key, (override, 0))[1], key)
@@ -92,28 +119,166 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
                      f"(from 'w4r-kit init') to letter_templates/{lang}/strings.yaml and translate it",
                      override)
         return None
-    missing = [key for key in reference if key not in texts]
+    # A key that is there but unusable (`choice_no: No`) is reported as that, not also as missing.
+    missing = [key for key in reference if key not in texts and key not in present]
     if missing:
         problems.add(f"labels missing for '{lang}': {', '.join(missing)}; add them",
                      override if override.is_file() else default)
+    locale = texts.get("locale", "")
+    tags = _plural_tags(locale)
     for key, text in texts.items():
-        if key in reference and _fields(text) - _fields(reference[key]):
-            extra = ", ".join(sorted(_fields(text) - _fields(reference[key])))
+        if key not in reference:
+            continue
+        place = where.get(key, (override, 0))
+        choice_problems = _choice_problems(text, tags)
+        for message in choice_problems:
+            problems.add(message, *place, key)
+        if any("does not close" in message for message in choice_problems):
+            continue                 # one mistake, one message: the placeholders cannot be read
+        allowed = _fields(reference[key], None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
+        used = _fields(text, None)
+        if used - allowed:
+            extra = ", ".join(sorted(used - allowed))
             problems.add(f"unknown placeholder {extra}; this label may use only "
-                         f"{', '.join(sorted(_fields(reference[key]))) or 'none'}", *where[key], key)
-    if "locale" in texts:
+                         f"{', '.join(sorted(allowed)) or 'none'}", *place, key)
+        needed = _fields(reference[key], None) - CASE_PLACEHOLDERS - OPTIONAL_PLACEHOLDERS.get(key, set())
+        if needed - used:
+            lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
+            problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
+                         f"for (in English: \"{reference[key]}\")", *place, key)
+    for key, message in Typography.problems(texts).items():
+        problems.add(message, *where.get(key, (override, 0)), key)
+    _check_hyphenation(texts, where.get("hyphenation", (override, 0)), problems)
+    if locale:
         try:
-            Locale.parse(texts["locale"])
+            Locale.parse(locale)
             for key in ("date_format", "date_format_day1"):
-                format_date(dt.date(2026, 11, 22), texts.get(key, "long"), locale=texts["locale"])
+                format_date(dt.date(2026, 11, 22), texts.get(key, "long"), locale=locale)
         except (UnknownLocaleError, ValueError, TypeError) as exc:
             problems.add(f"locale/date_format not usable for dates: {exc}", *where["locale"], "locale")
     return Words(lang, texts, where) if not missing else None
 
 
-def _fields(text: str) -> set[str]:
+def _check_hyphenation(texts: dict[str, str], place: tuple[Path, int], problems: Problems) -> None:
+    """A dictionary pyphen lacks would end every layout in a KeyError: name the ones there are."""
+    value = texts.get("hyphenation", "")
+    if value and pyphen.language_fallback(value.replace("-", "_")) is None:
+        names = sorted(pyphen.LANGUAGES)
+        problems.add(f"no hyphenation dictionary '{value}'; use one of "
+                     f"{', '.join(names)}, or \"\" for none (text set ragged-right)", *place, "hyphenation")
+
+
+def package_typography(lang: str) -> Typography:
+    """The typography of the package's words for `lang` (English rules for a language it lacks)."""
+    return _package_typography(lang.split("_")[0].split("-")[0])
+
+
+@cache
+def _package_typography(lang: str) -> Typography:
+    file = default_catalog_file(lang) or default_catalog_file(REFERENCE_LANG)
+    return Typography.of(_read_catalog(file, Problems()))
+
+
+# --------------------------------------------------------------------------- plural and select
+
+_CHOICE = re.compile(r"\{\s*(\w+)\s*,\s*(plural|select)\s*,")
+_OPTION = re.compile(r"\s*(=?[\w-]+)\s*\{")
+
+
+def _choices(text: str):
+    """Yield (start, end, name, kind, {option: body}) for each top-level ICU-style choice;
+    (start, None, ...) for one whose braces do not close."""
+    pos = 0
+    while (m := _CHOICE.search(text, pos)) is not None:
+        options: dict[str, str] = {}
+        i = m.end()
+        while True:
+            opt = _OPTION.match(text, i)
+            if opt is None:
+                break
+            depth, j = 1, opt.end()
+            while j < len(text) and depth:
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                j += 1
+            if depth:
+                yield m.start(), None, m[1], m[2], options
+                return
+            options[opt[1]] = text[opt.end():j - 1]
+            i = j
+        close = re.match(r"\s*\}", text[i:])
+        if close is None:
+            yield m.start(), None, m[1], m[2], options
+            return
+        yield m.start(), i + close.end(), m[1], m[2], options
+        pos = i + close.end()
+
+
+def expand_choices(text: str, values: dict[str, object], plural) -> str:
+    """Replace each {n, plural, one {# sheet} other {# sheets}} and {x, select, a {...} other {...}}
+    by the option that fits `values` ('#' is the number); other placeholders stay for format()."""
+    out, last = [], 0
+    for start, end, name, kind, options in list(_choices(text)):
+        if end is None:
+            break
+        value = values.get(name, "")
+        if kind == "plural":
+            body = options.get(f"={value}") or options.get(plural(value)) or options.get("other", "")
+            body = body.replace("#", str(value))
+        else:
+            body = options.get(str(value), options.get("other", ""))
+        out += [text[last:start], expand_choices(body, values, plural)]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def _choice_problems(text: str, tags: frozenset[str] | None) -> list[str]:
+    out = []
+    for _, end, name, kind, options in _choices(text):
+        if end is None:
+            out.append(f"the {{{name}, {kind}, ...}} choice does not close: every option needs its "
+                       "text in { } and the choice a final }")
+            continue
+        if "other" not in options:
+            out.append(f"{{{name}, {kind}, ...}} needs an 'other {{...}}' option")
+        if kind == "plural" and tags is not None:
+            wrong = [o for o in options if not o.startswith("=") and o not in tags]
+            if wrong:
+                out.append(f"{{{name}, plural, ...}}: {', '.join(wrong)} is not a plural category of this "
+                           f"language; use {', '.join(sorted(tags))} (or =0, =1 for exact numbers)")
+    return out
+
+
+def _plural_tags(locale: str) -> frozenset[str] | None:
+    try:
+        return frozenset(Locale.parse(locale).plural_form.tags | {"other"}) if locale else None
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+@cache
+def _plural_rule(locale: str):
+    try:
+        return Locale.parse(locale).plural_form
+    except (UnknownLocaleError, ValueError, TypeError):
+        return lambda n: "one" if n == 1 else "other"
+
+
+def _fields(text: str, _: object = None) -> set[str]:
+    """The placeholder names of a text, those inside and of plural/select choices included."""
+    names: set[str] = set()
+    rest, last = [], 0
+    for start, end, name, _kind, options in list(_choices(text)):
+        if end is None:
+            break
+        names.add(name)
+        for body in options.values():
+            names |= _fields(body)
+        rest.append(text[last:start])
+        last = end
+    rest.append(text[last:])
     try:
         # '{}' (no name) is reported too: it would fail when the label is filled in.
-        return {name or "{}" for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        names |= {n or "{}" for _, n, _, _ in string.Formatter().parse("".join(rest)) if n is not None}
     except ValueError:
-        return {"<unbalanced braces>"}
+        names.add("<unbalanced braces>")
+    return names

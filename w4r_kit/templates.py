@@ -7,15 +7,18 @@ reaches the package default from a project template. Templates run sandboxed
 """
 from __future__ import annotations
 
+import sys
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import missing
 
 from .cases import nfc
-from .errors import Problems
+from .errors import Problems, closest
 from .model import Case, KitConfig
 from .project import Project
 from .strings import DATA
@@ -24,13 +27,96 @@ DEFAULT_PREFIX = "!default"
 CONTEXT_NAMES = ("case", "section", "campaign", "lang")     # the variables of `letter_context`
 
 
+class Named(dict):
+    """A mapping of the template context that knows its own name ('case.addressee')."""
+
+    def __init__(self, path: str, items: dict[str, Any]) -> None:
+        super().__init__({k: Named(f"{path}.{k}", v) if isinstance(v, dict) and not isinstance(v, Named) else v
+                          for k, v in items.items()})
+        self.path = path
+
+
+_noted: ContextVar[list | None] = ContextVar("undefined_names", default=None)
+
+
+class NotedUndefined(jinja2.Undefined):
+    """An undefined name is noted with its template line, and the rendering goes on, so that
+    every undefined name of a template is reported in one run (the letter is then refused)."""
+
+    __slots__ = ()
+
+    def _note(self) -> None:
+        if self._undefined_exception is not jinja2.UndefinedError:      # unsafe access: refuse now
+            super()._fail_with_undefined_error()
+        noted = _noted.get()
+        if noted is None:
+            super()._fail_with_undefined_error()
+        obj = self._undefined_obj
+        if obj is missing:
+            path, known, owner = str(self._undefined_name), CONTEXT_NAMES, None
+        else:
+            owner = getattr(obj, "path", None)
+            known = tuple(obj) if isinstance(obj, dict) else ()
+            path = f"{owner}.{self._undefined_name}" if owner else self._undefined_message
+        noted.append((path, str(self._undefined_name), known, owner, _template_line()))
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        self._note()
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)
+        return self._fail_with_undefined_error()
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _fail_with_undefined_error
+    __mod__ = __rmod__ = __pos__ = __neg__ = __call__ = __getitem__ = _fail_with_undefined_error
+    __lt__ = __le__ = __gt__ = __ge__ = __pow__ = __rpow__ = _fail_with_undefined_error
+
+    def __str__(self) -> str:
+        self._note()
+        return ""
+
+    def __iter__(self):
+        self._note()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._note()
+        return False
+
+    def __len__(self) -> int:
+        self._note()
+        return 0
+
+    def __int__(self) -> int:
+        self._note()
+        return 0
+
+    __float__ = __int__
+
+
+def _template_line() -> tuple[str | None, int]:
+    """The template file and line being rendered, from the innermost template frame."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        g = frame.f_globals
+        if "debug_info" in g and "__file__" in g and "environment" in g:
+            pairs = [tuple(map(int, pair.split("="))) for pair in g["debug_info"].split("&") if pair]
+            line = next((tpl for tpl, code in reversed(pairs) if code <= frame.f_lineno), 1)
+            return g["__file__"], line
+        frame = frame.f_back
+    return None, 0
+
+
 def environment(project: Project) -> SandboxedEnvironment:
     loader = jinja2.PrefixLoader({
         DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DATA / "letter_templates")),
     }, delimiter="/")
     return SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
-        undefined=jinja2.StrictUndefined, autoescape=False, auto_reload=False, finalize=_printable,
+        undefined=NotedUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -55,16 +141,17 @@ def letter_context(config: KitConfig, case: Case, lang: str) -> dict[str, Any]:
     a = case.addressee
     return {
         "lang": lang,
-        "case": {
-            "id": case.id, "name": case.name, "country": case.country.get(lang, ""),
+        "case": Named("case", {
+            "id": case.id, "name": case.name_in(lang), "subject": case.subject, "group": case.subject == "group",
+            "pronoun": case.pronoun(lang), "country": case.country.get(lang, ""),
             "theme": case.theme.get(lang, ""), "headline": case.headline.get(lang, ""),
             "ask": case.ask.get(lang, ""),
             "addressee": {"name": a.name, "title": a.title.get(lang, ""),
                           "salutation": a.salutation.get(lang, ""), "address": list(a.address)},
-        },
-        "section": {"name": config.section.name, "short": config.section.short,
-                    "email": config.section.email, "website": config.section.website},
-        "campaign": {"year": config.campaign.year, "title": config.campaign.title.get(lang, "")},
+        }),
+        "section": Named("section", {"name": config.section.name, "short": config.section.short,
+                                     "email": config.section.email, "website": config.section.website}),
+        "campaign": Named("campaign", {"year": config.campaign.year, "title": config.campaign.title.get(lang, "")}),
     }
 
 
@@ -73,6 +160,17 @@ class Letter:
     paragraphs: list[str]
     template: Path | str
     """The template file it came from (for messages)."""
+
+
+def check_letter_template(env: SandboxedEnvironment, project: Project, lang: str, problems: Problems) -> None:
+    """Every language needs a letter template (its own letter.j2 or the package's)."""
+    try:
+        env.select_template([f"{lang}/letter.j2", f"{DEFAULT_PREFIX}/{lang}/letter.j2"])
+    except jinja2.TemplatesNotFound:
+        problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
+                     "(copy one from 'w4r-kit init')", project.templates_dir / lang / "letter.j2")
+    except jinja2.TemplateSyntaxError:
+        pass                     # reported with its line when a letter is rendered
 
 
 def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig, case: Case,
@@ -94,6 +192,8 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
                      exc.lineno, "")
         return None
     file = _template_file(template.filename, template.name, lang_dir)
+    noted: list = []
+    token = _noted.set(noted)
     try:
         text = template.render(letter_context(config, case, lang))
     except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
@@ -104,8 +204,24 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
         where, line = _error_location(exc)
         problems.add(_render_message(exc), _template_file(where, None, lang_dir) if where else file, line, "")
         return None
+    finally:
+        _noted.reset(token)
+    for path, name, known, owner, (where, line) in noted:
+        problems.add(_undefined_message(path, name, known, owner), _template_file(where, None, lang_dir)
+                     if where else file, line, "")
+    if noted:
+        return None
     paragraphs = [nfc(" ".join(p.split())) for p in text.split("\n\n")]
     return Letter([p for p in paragraphs if p], file)
+
+
+def _undefined_message(path: str, name: str, known: tuple[str, ...], owner: str | None) -> str:
+    match = closest(name, known)
+    if match:
+        return f"undefined variable '{path}'; did you mean '{owner + '.' if owner else ''}{match}'?"
+    if owner:
+        return f"undefined variable '{path}'; {owner} has {', '.join(known)}"
+    return f"undefined variable '{path}'; templates may use {', '.join(CONTEXT_NAMES)}"
 
 
 def _render_message(exc: Exception) -> str:

@@ -47,12 +47,28 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[str]:
+    """The message for a file that is not UTF-8: which byte, and what it likely was."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("is UTF-16 text; save it as UTF-8 (in the editor's 'Save as': encoding UTF-8)",)
+    byte = raw[exc.start]
+    guess = bytes([byte]).decode("cp1252", errors="replace")
+    seen = f" ('{guess}' in Windows-1252 or Latin-1)" if guess.isprintable() and guess != "\ufffd" else ""
+    column = exc.start - raw.rfind(b"\n", 0, exc.start)
+    return (f"is not UTF-8 text: byte 0x{byte:02X}{seen} at column {column}; save the file as UTF-8",)
+
+
+def _char_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
+
+
 def load_yaml(path: Path, problems: Problems) -> Any:
     """Parse one YAML file; on failure add a problem with its line and return None."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", path)
+        problems.add(*not_utf8(raw, exc), path, raw[:exc.start].count(b"\n") + 1)
         return None
     except OSError as exc:
         problems.add(f"cannot be read: {exc.strerror}", path)
@@ -63,6 +79,10 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or str(exc)
+        if mark and _char_at(text, mark.index) == "\t":
+            problems.add("contains a tab character; YAML indents with spaces only: replace the tab by "
+                         "spaces", path, line)
+            return None
         construct = (exc.context or "").removeprefix("while ").removeprefix("parsing ").removeprefix("scanning ")
         if exc.problem and construct.startswith("a "):
             what += f" in {construct}"

@@ -21,7 +21,7 @@ from .grid import BAND_MM, FOOTER_MM, FOOTER_RULE_MM, GUTTER_MM, SLIM_BAND_MM
 from .overflow import Overflow
 from .text import (column_height, draw_column, draw_text, fill_columns, fit_address, fit_paragraph,
                    paragraph, string_width)
-from .typescale import CAPTION, GREY, HEADING, LABEL, LEAD, NOTE, SUBHEAD, TITLE, steps
+from .typescale import CAPTION, GREY, HEADING, LABEL, LEAD, MIN_TEXT_PT, NOTE, SUBHEAD, TITLE, steps
 
 PHOTO_W_MM = 66                     # a portrait box; beside it a column of ~55 characters
 PHOTO_HEIGHTS_MM = (96, 104, 112, 120, 128)   # the box grows while a short story still fits
@@ -86,7 +86,7 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
         _photo(c, ctx, case, x, photo_top, photo_h)
         if head is not None:
             head.drawOn(c, right_x, g.y(photo_top) - head.height)
-        draw_text(c, ctx, ctx.words.get("story_title").upper(), right_x, label_top + LABEL.pt, LABEL.pt,
+        draw_text(c, ctx, ctx.words.get("story_title", **case.grammar(ctx.lang)).upper(), right_x, label_top + LABEL.pt, LABEL.pt,
                   bold=True, color=GREY)
         used = draw_column(c, ctx, beside, right_x, story_top)
         bottom = max(photo_bottom, story_top + used)
@@ -102,7 +102,7 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
         before = len(rest)
         with doc.page() as c:
             band(c, ctx, SLIM_BAND_MM * mm)
-            draw_text(c, ctx, ctx.words.get("continued", name=case.name), x, 9.5 * mm, LEAD.pt, bold=True,
+            draw_text(c, ctx, ctx.words.get("continued", name=case.name, **case.grammar(ctx.lang)), x, 9.5 * mm, LEAD.pt, bold=True,
                       max_width=g.content_width)
             top = (SLIM_BAND_MM + 8) * mm
             room = g.height - (FOOTER_MM + FOOTER_RULE_MM + 6) * mm - top
@@ -203,7 +203,11 @@ def _pull_quote(c, ctx: Context, case: Case, x: float, top: float, w: float, h: 
     c.rect(x, g.y(top) - h, w, h, stroke=1, fill=1)
     c.setFillColor(black)
     c.rect(x, g.y(top) - 3 * mm, w, 3 * mm, stroke=0, fill=1)
-    name_top = top + h - pad - LABEL.leading
+    # A long name (a group's, in French) wraps onto a second line rather than shrinking away.
+    name = fit_paragraph(ctx, case.name.upper(), w - 2 * pad, 2 * LABEL.leading, "label", MIN_TEXT_PT)
+    if name is None:
+        raise Overflow("name", "too long for the case sheet's headline panel; shorten it")
+    name_top = top + h - pad - name.height
     room = name_top - (top + 3 * mm + pad) - 3 * mm
     quote = fit_paragraph(ctx, case.headline[ctx.lang], w - 2 * pad, room, "quote", 10)
     if quote is None:
@@ -211,8 +215,7 @@ def _pull_quote(c, ctx: Context, case: Case, x: float, top: float, w: float, h: 
     quote.drawOn(c, x + pad, g.y(top + 3 * mm + pad) - quote.height)
     c.setLineWidth(1.5)
     c.line(x + pad, g.y(name_top - 2 * mm), x + pad + 12 * mm, g.y(name_top - 2 * mm))
-    draw_text(c, ctx, case.name.upper(), x + pad, name_top + LABEL.pt, LABEL.pt, bold=True,
-              max_width=w - 2 * pad)
+    name.drawOn(c, x + pad, g.y(name_top) - name.height)
 
 
 def _demand_paragraph(ctx: Context, case: Case):

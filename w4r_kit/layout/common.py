@@ -16,7 +16,7 @@ from .furniture import (QR_QUIET_MODULES, band, campaign_mark, draw_qr, fold_mar
 from .grid import (BAND_MM, CROP_MARK_GAP_MM, CROP_MARK_LEN_MM, CROP_MARK_ROOM_MM, ENVELOPES, FOLD_MARKS,
                    FOOTER_MM, GUTTER_MM, MARGIN_MM, OFFICE_SAFE_MM, PAPER_SIZES, SLIM_BAND_MM, Envelope,
                    Geometry)
-from .text import (QUOTES, address_markup, draw_address, draw_paragraph, draw_text, fit_address,
+from .text import (address_markup, draw_address, draw_paragraph, draw_text, fit_address,
                    fit_paragraph, markup, paragraph, string_width, typeset)
 from .typescale import GREY, LIGHT, MIN_TEXT_PT, RULE, TBC_RED, make_styles
 

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import KitError, Problem
+from ..typography import typeset
 from .context import Context
 from .grid import CROP_MARK_GAP_MM, CROP_MARK_LEN_MM, Geometry
 
@@ -108,7 +109,8 @@ class Document:
         key = f"b{self._bookmarks}"
         self._bookmarks += 1
         self.canvas.bookmarkPage(key)
-        self.canvas.addOutlineEntry(title, key, level=level, closed=closed)
+        # Bookmarks read like the pages: the same apostrophes and quotation marks.
+        self.canvas.addOutlineEntry(typeset(title, self.ctx.words.typography), key, level=level, closed=closed)
         self.entries.append((level, title, self.number))
 
     def finish(self) -> bytes:

@@ -80,7 +80,7 @@ _registered: dict[tuple[str, str], Fonts] = {}
 def load_fonts(regular: Path | None = None, bold: Path | None = None) -> Fonts:
     """Register the fonts with reportlab (once per process) and return their names."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from ..subset_tags import TaggedTTFont as TTFont    # subset tags that differ between files
 
     if regular is None or bold is None:
         default_regular, default_bold = default_font_files()

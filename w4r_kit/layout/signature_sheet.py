@@ -111,7 +111,7 @@ def draw(doc: Document, ctx: Context, case: Case, audience: str, label: SheetLab
     caller runs `prepare` once before the first sheet of a case (assemble.draw_sheets).
     """
     g = ctx.geometry
-    group = typeset(label.group, ctx.lang)
+    group = typeset(label.group, ctx.words.typography)
     text = (ctx.words.get("sheet_footer_master", group=group) if label.master else
             ctx.words.get("sheet_footer", group=group, k=label.k, n=label.n, sheet_id=label.sheet_id))
     size = FOOTER_PT
@@ -330,7 +330,7 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
 
     # Row numbers and yes/no labels repeat on every row: one text object for all of
     # them (this form is drawn once per file, and a batch writes hundreds of files).
-    yes, no = (typeset(w.get(key), ctx.lang) for key in ("choice_yes", "choice_no"))
+    yes, no = (typeset(w.get(key), ctx.words.typography) for key in ("choice_yes", "choice_no"))
     box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
     label_size = min(7.0, *(7.0 * (half - box - 3 * mm) / max(1.0, string_width(ctx, word, False, 7))
                             for word in (yes, no)))

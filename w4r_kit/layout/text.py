@@ -3,7 +3,6 @@ once per context, single lines and postal addresses, all in the sizes of the typ
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
@@ -12,6 +11,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
+from ..strings import package_typography
+from ..typography import Typography, typeset as _typeset
 from .context import Context
 from .grid import Geometry
 from .overflow import Overflow
@@ -19,36 +20,15 @@ from .typescale import MIN_TEXT_PT, TBC_RED, steps
 
 _TBC = re.compile(r"^\[.*\]$")   # an address line such as "[address to be confirmed]"
 
-# Straight double quotes become the language's quotation marks, paired in order.
-QUOTES = {"fr": ("«", "»"), "en": ("\u201c", "\u201d"), "lb": ("\u201e", "\u201c")}
-_QUOTED = re.compile(r'"([^"\n]+)"')
-
-_FR_RULES = (
-    (re.compile(r"\s+([;!?])"), "\u202f\\1"),                   # narrow no-break space before ; ! ?
-    (re.compile(r"(?<=[\w)\]»])([;!?])(?=\s|$)"), "\u202f\\1"),  # ... also where none was typed
-    (re.compile(r"\s+:(?=\s|$)"), "\u00a0:"),                     # no-break space before :
-    (re.compile(r"(?<=[\w)\]»]):(?=\s|$)"), "\u00a0:"),           # (not in 12:30 or https://)
-    (re.compile(r"«\s*"), "«\u00a0"),                             # no-break spaces inside « »
-    (re.compile(r"\s*»"), "\u00a0»"),
-)
+def typeset(text: str, typography: Typography | str) -> str:
+    """The language's typography (from its words file, see w4r_kit.typography) on plain text;
+    a bare language code uses the package's words for it."""
+    if isinstance(typography, str):
+        typography = package_typography(typography)
+    return _typeset(text, typography)
 
 
-@lru_cache(maxsize=4096)   # labels repeat on every sheet of a batch
-def typeset(text: str, lang: str) -> str:
-    """Language typography on plain text: typographic apostrophes and quotation marks;
-    in French, no-break spaces before ; : ! ? and inside « »."""
-    base = re.split(r"[_-]", lang)[0]
-    text = text.replace("'", "\u2019")
-    if base in QUOTES:
-        opening, closing = QUOTES[base]
-        text = _QUOTED.sub(lambda m: opening + m[1] + closing, text)
-    if base == "fr":
-        for pattern, repl in _FR_RULES:
-            text = pattern.sub(repl, text)
-    return text
-
-
-def markup(text: str, lang: str) -> str:
+def markup(text: str, lang: Typography | str) -> str:
     """Plain text -> reportlab paragraph markup: escaped once, here (a `&` or `<` prints)."""
     return escape(typeset(text, lang))
 
@@ -57,7 +37,7 @@ def paragraph(ctx: Context, text: str, style: str = "body", **overrides) -> Para
     st = ctx.styles[style]
     if overrides:
         st = ParagraphStyle(f"{style}-x", parent=st, **overrides)
-    return Paragraph(markup(ctx.protect(text), ctx.lang), st)
+    return Paragraph(markup(ctx.protect(text), ctx.words.typography), st)
 
 
 def draw_paragraph(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
@@ -85,7 +65,7 @@ def fit_paragraph(ctx: Context, text: str, width: float, height: float, style: s
     st = ParagraphStyle(f"{style}-fit", parent=ctx.styles[style], **overrides) if overrides else ctx.styles[style]
     found = None
     font = st.fontName
-    words = re.split(r"[ \t\n]+", typeset(ctx.protect(text), ctx.lang))   # a protected name is one word
+    words = re.split(r"[ \t\n]+", typeset(ctx.protect(text), ctx.words.typography))   # a protected name is one word
     widest = max((stringWidth(word, font, 1) for word in words), default=0)
     for size in steps(st.fontSize, min_size):      # down the type scale, never below MIN_TEXT_PT
         if widest * size > width:      # smaller rather than a word cut in two
@@ -111,7 +91,7 @@ def draw_text(c: Canvas, ctx: Context, text: str, x: float, top: float, size: fl
     page's margins. Returns the width. A line that would need to shrink below MIN_TEXT_PT
     raises Overflow instead (SPEC §9: text never silently disappears)."""
     source = text
-    text = typeset(text, ctx.lang)
+    text = typeset(text, ctx.words.typography)
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     width = string_width(ctx, text, bold, size)
     room = max_width or _room(ctx.geometry, x, anchor)
@@ -162,11 +142,11 @@ def address_markup(ctx: Context, lines: list[str]) -> str:
     for i, line in enumerate(lines):
         if _TBC.match(line):
             label = "[" + ctx.words.get("to_be_confirmed") + "]" if "confirm" in line.lower() else line
-            out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}" color="#C4001A">{markup(label, ctx.words.typography)}</font>')
         elif i == 0:
-            out.append(f'<font name="{ctx.fonts.bold}">{markup(ctx.protect(line), ctx.lang)}</font>')
+            out.append(f'<font name="{ctx.fonts.bold}">{markup(ctx.protect(line), ctx.words.typography)}</font>')
         else:
-            out.append(markup(ctx.protect(line), ctx.lang))
+            out.append(markup(ctx.protect(line), ctx.words.typography))
     return "<br/>".join(out)
 
 
