@@ -167,8 +167,9 @@ def _form_context(s: Site, ui: str, values: dict | None = None) -> dict:
     kit = s.kit
     languages = kit.config.campaign.languages
     sheet_lang = (values or {}).get("lang") or (ui if ui in languages else languages[0])
-    cases = [{"id": c.id, "name": c.name, "country": c.country.get(sheet_lang, ""),
-              "theme": c.theme.get(sheet_lang, ""), "available": c in kit.cases_for(sheet_lang)}
+    shown = {c.id: c for c in kit.cases_for(sheet_lang)}          # with their names in that language
+    cases = [{"id": c.id, "name": shown.get(c.id, c).name, "country": c.country.get(sheet_lang, ""),
+              "theme": c.theme.get(sheet_lang, ""), "available": c.id in shown}
              for c in kit.cases]
     defaults = {"lang": sheet_lang, "audience": kit.config.signatures.audience, "sheets": "3",
                 "cases": [], "name": "", "contact": "", "case_material": True}
@@ -318,8 +319,11 @@ def _check_groups(kit: Kit, data: bytes, suffix: str):
 
 
 def _case_or_404(s: Site, case_id: str, lang: str):
-    case = next((c for c in s.kit.cases if c.id == case_id), None)
-    if case is None or lang not in s.kit.config.campaign.languages or case not in s.kit.cases_for(lang):
+    """The case as the pages of `lang` show it; 404 unless it is complete in that language."""
+    if lang not in s.kit.config.campaign.languages:
+        raise HTTPException(404)
+    case = next((c for c in s.kit.cases_for(lang) if c.id == case_id), None)
+    if case is None:
         raise HTTPException(404)
     return case
 
@@ -329,7 +333,7 @@ async def case_page(request: Request) -> HTMLResponse:
     lang = request.path_params["lang"]
     case = _case_or_404(s, request.path_params["case_id"], lang)
     others = [(code, _language_name(s.kit, code)) for code in s.kit.config.campaign.languages
-              if code != lang and case in s.kit.cases_for(code)]
+              if code != lang and any(c.id == case.id for c in s.kit.cases_for(code))]
     paragraphs = [p.strip() for p in case.story.get(lang, "").split("\n\n") if p.strip()]
     return page(request, "case.html", case=case, lang=lang, others=others, headline=case.headline[lang],
                 story=paragraphs, ask=case.ask[lang], country=case.country[lang], theme=case.theme[lang])
