@@ -129,6 +129,10 @@ def test_the_form_on_a_phone_and_with_bad_input(page, server, tmp_path):
     assert page.is_checked(f"#case-{CASE}")                    # what the visitor typed is kept
     assert page.locator(".error-summary a[href='#name']").count() == 1
     screenshot(page, tmp_path, "form-phone-errors.png", full_page=False)
+    page.click(".error-summary a[href='#name']")               # the summary leads to the field
+    assert page.evaluate("document.activeElement.id") == "name" or page.url.endswith("#name")
+    page.locator("div.field:has(#name)").evaluate("e => e.scrollIntoView()")
+    screenshot(page, tmp_path, "form-phone-field-error.png", full_page=False)
     assert len(registry(server.project).packs()) == before
 
 
