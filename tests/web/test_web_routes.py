@@ -197,3 +197,9 @@ def test_page_words_have_the_same_keys_in_every_language():
         text = template.read_text(encoding="utf-8")
         used |= set(re.findall(r"\bw\.([a-z_]+)", text)) | set(re.findall(r'\bw\("([a-z_]+)"[,)]', text))
     assert used <= keys["en"], used - keys["en"]
+
+
+def test_language_links_on_a_refused_form_lead_back_to_the_form(client):
+    r = pack_form(client, name="")
+    assert r.status_code == 422
+    assert 'href="/?ui=lb"' in r.text and 'href="/pack?' not in r.text

@@ -34,7 +34,7 @@ from .. import batch, packs
 from ..errors import KitError, Problem, Problems
 from ..load import Kit, load_project
 from ..project import Project
-from ..registry import issue, pack_keys, record_packs
+from ..registry import campaign_name, issue, pack_keys, record_packs
 from ..tracking import slug
 from . import i18n, staff, uploads, workers
 from .security import CSRF_FIELD, SecurityHeaders, csrf_ok, csrf_token
@@ -44,6 +44,7 @@ SESSION_SECONDS = 8 * 3600          # the cookie (form tokens, page language) li
 MAX_FORM_BYTES = 16 * 1024          # the public form: a few short fields
 FORM_FIELDS = {"name", "lang", "cases", "audience", "sheets", "contact"}
 MAX_LISTED_PROBLEMS = 25            # beside an upload; the rest are counted
+FORM_PAGE_OF = {"/staff/login": "/staff/login", "/staff/logout": "/staff/login"}    # else "/"
 SECRET_FILE = ".w4r-kit-secret"     # shared by every server process of a project
 
 
@@ -69,7 +70,7 @@ class Site:
 
     @property
     def campaign(self) -> str:
-        return f"{self.kit.config.section.short}-{self.kit.config.campaign.year}"
+        return campaign_name(self.kit.config.section.short, self.kit.config.campaign.year)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -96,6 +97,8 @@ def page(request: Request, template: str, status: int = 200, **context) -> HTMLR
     cfg = s.kit.config
 
     def switch(code: str) -> str:
+        if request.method != "GET":          # a form's answer: the language links lead to its page
+            return f"{FORM_PAGE_OF.get(request.url.path, '/')}?{urlencode({'ui': code})}"
         query = dict(request.query_params, ui=code)
         return f"{request.url.path}?{urlencode(query)}"
 
