@@ -203,3 +203,14 @@ def test_language_links_on_a_refused_form_lead_back_to_the_form(client):
     r = pack_form(client, name="")
     assert r.status_code == 422
     assert 'href="/?ui=lb"' in r.text and 'href="/pack?' not in r.text
+
+
+def test_guessing_a_staff_password_is_throttled(client):
+    for _ in range(staff.THROTTLE_FAILURES):
+        r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": "guessed",
+                                              "password": "wrong password"})
+        assert r.status_code == 401
+    r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": "guessed",
+                                          "password": "wrong password"})
+    assert r.status_code == 429 and r.headers["retry-after"] == str(staff.THROTTLE_SECONDS)
+    assert "wait 15 minutes" in r.text

@@ -91,7 +91,7 @@ def ui_lang(request: Request) -> str:
     return i18n.from_accept_language(request.headers.get("accept-language"), offered) or i18n.FALLBACK
 
 
-def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+def page(request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
     s = site(request)
     lang = context.pop("ui", None) or ui_lang(request)
     cfg = s.kit.config
@@ -110,7 +110,7 @@ def page(request: Request, template: str, status: int = 200, **context) -> HTMLR
         csrf=csrf_token(request.session), csrf_field=CSRF_FIELD, section=cfg.section,
         campaign_title=cfg.campaign.title.get(lang) or next(iter(cfg.campaign.title.values()), ""),
         year=cfg.campaign.year, staff_name=staff.signed_in(request, s.staff_seconds), **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def download(data: bytes, filename: str, media_type: str) -> Response:

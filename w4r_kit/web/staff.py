@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from dataclasses import dataclass
 
@@ -63,6 +64,40 @@ def signed_in(request: Request, seconds: int) -> str | None:
     return name
 
 
+THROTTLE_FAILURES = 10         # wrong passwords for one name ...
+THROTTLE_SECONDS = 15 * 60     # ... within this long: that name waits until the oldest is this old
+
+
+class Attempts:
+    """Failed sign-ins per name, in this server process: guessing a password stays slow."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(name.casefold(), []) if now - t < THROTTLE_SECONDS]
+        self._failures[name.casefold()] = kept
+        return kept
+
+    def blocked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._recent(name, time.time())) >= THROTTLE_FAILURES
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            if len(self._failures) > 10_000:        # bounded: names are the visitor's to invent
+                self._failures.clear()
+            self._recent(name, time.time()).append(time.time())
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.casefold(), None)
+
+
+_attempts = Attempts()
+
+
 def _site(request: Request):
     return request.app.state.site
 
@@ -83,11 +118,16 @@ async def login(request: Request) -> Response:
     if not csrf_ok(request.session, form.get(CSRF_FIELD)):
         return csrf_failed(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    if _attempts.blocked(name):
+        return page(request, "staff_login.html", 429, errors={"form": ["login_throttled"]}, name=name[:MAX_NAME],
+                    headers={"retry-after": str(THROTTLE_SECONDS)})
     site = _site(request)
     stored = await run_in_threadpool(site.registry.staff_hash, name) if name else None
     ok = await run_in_threadpool(check_password, stored, password)
     if not ok:
+        _attempts.failed(name)
         return page(request, "staff_login.html", 401, errors={"form": ["login_failed"]}, name=name[:MAX_NAME])
+    _attempts.clear(name)
     ui = request.session.get("ui")
     request.session.clear()                 # a new session on sign-in: no fixation
     if ui:
