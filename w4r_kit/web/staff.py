@@ -165,12 +165,14 @@ async def packs_page(request: Request) -> Response:
     if not signed_in(request, site.staff_seconds):
         return RedirectResponse("/staff/login", status_code=303)
     filters = _filters(request)
-    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, filters)
+    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, filters, PAGE_PACKS + 1)
+    more = len(found) > PAGE_PACKS
+    found = found[:PAGE_PACKS]
     from ..registry.schema import ROUTES
     rows = [_row(p, returned.get(p.id)) for p in found]
     return page(request, "staff.html", packs=rows, filters=filters, routes=ROUTES,
                 languages=site.kit.config.campaign.languages, cases=[c.id for c in site.kit.cases],
-                total_sheets=sum(r["sheets"] for r in rows),
+                total_sheets=sum(r["sheets"] for r in rows), more=more, shown=PAGE_PACKS,
                 query=request.url.query)
 
 
@@ -187,10 +189,13 @@ class Returned:
     review: int = 0
 
 
-def _packs_and_returns(registry, filters: dict) -> tuple[list, dict[int, Returned]]:
+PAGE_PACKS = 500        # packs shown on the page (newest first); the exports have them all
+
+
+def _packs_and_returns(registry, filters: dict, limit: int | None = None) -> tuple[list, dict[int, Returned]]:
     """The packs asked for, and per pack what came back of its sheets (one look-up of the returns;
     the sheets of the campaign only when something came back)."""
-    found = registry.packs(**filters)
+    found = registry.packs(**filters, limit=limit)
     returns = registry.returns()
     by_pack: dict[int, Returned] = {}
     if returns and found:
