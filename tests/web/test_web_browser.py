@@ -129,6 +129,10 @@ def test_the_form_on_a_phone_and_with_bad_input(page, server, tmp_path):
     assert page.is_checked(f"#case-{CASE}")                    # what the visitor typed is kept
     assert page.locator(".error-summary a[href='#name']").count() == 1
     screenshot(page, tmp_path, "form-phone-errors.png", full_page=False)
+    page.click(".error-summary a[href='#name']")               # the summary leads to the field
+    assert page.evaluate("document.activeElement.id") == "name" or page.url.endswith("#name")
+    page.locator("div.field:has(#name)").evaluate("e => e.scrollIntoView()")
+    screenshot(page, tmp_path, "form-phone-field-error.png", full_page=False)
     assert len(registry(server.project).packs()) == before
 
 
@@ -216,9 +220,14 @@ def test_staff_pages_need_a_sign_in_and_exports_are_neutralised(page, server, tm
                     "+32 evil", "en", "adult", [CASE],
                     [IssuedSheet("zzzzzz1", CASE, "en", 1, 1, "https://example.org/x", "signatures/formula.pdf", 2)])
 
+    # A returned sheet of a web pack (as `returns scan` records it) shows on its row.
+    reg = registry(server.project)
+    [lam] = reg.packs(group="lam-4a")
+    assert reg.record_scan(reg.sheets(lam.id)[0].sheet_id, "scans/batch-1.pdf", 1, 7, 2, 5, "read")
+
     assert sign_in(page, server).status == 303
     assert urlsplit(page.url).path == "/staff"
-    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_viewport_size({"width": 1440, "height": 800})
     page.goto(f"{server.url}/staff?ui=en")
     assert page.locator("table.packs tbody tr").count() >= 1
     screenshot(page, tmp_path, "staff.png")
@@ -230,9 +239,12 @@ def test_staff_pages_need_a_sign_in_and_exports_are_neutralised(page, server, tm
     langs = page.locator("table.packs tbody tr td:nth-child(5)").all_inner_texts()
     assert routes and set(routes) == {"web"} and set(langs) == {"fr"}
 
+    page.goto(f"{server.url}/staff?group=lam-4a")
+    assert page.locator("table.packs tbody tr td:nth-child(9)").inner_text() == "1 / 7"
     page.goto(f"{server.url}/staff")
     exported = submit_for_download(page, "a[href^='/staff/export.csv']", tmp_path)
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    assert next(r for r in rows if r["group_id"] == "lam-4a")["signatures"] == "7"
     formula_row = next(r for r in rows if r["group_id"] == "formula")
     assert formula_row["group_name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert formula_row["contact"] == "'+32 evil"

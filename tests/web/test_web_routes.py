@@ -197,3 +197,35 @@ def test_page_words_have_the_same_keys_in_every_language():
         text = template.read_text(encoding="utf-8")
         used |= set(re.findall(r"\bw\.([a-z_]+)", text)) | set(re.findall(r'\bw\("([a-z_]+)"[,)]', text))
     assert used <= keys["en"], used - keys["en"]
+
+
+def test_language_links_on_a_refused_form_lead_back_to_the_form(client):
+    r = pack_form(client, name="")
+    assert r.status_code == 422
+    assert 'href="/?ui=lb"' in r.text and 'href="/pack?' not in r.text
+
+
+def test_guessing_a_staff_password_is_throttled(client):
+    for _ in range(staff.THROTTLE_FAILURES):
+        r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": "guessed",
+                                              "password": "wrong password"})
+        assert r.status_code == 401
+    r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": "guessed",
+                                          "password": "wrong password"})
+    assert r.status_code == 429 and r.headers["retry-after"] == str(staff.THROTTLE_SECONDS)
+    assert "wait 15 minutes" in r.text
+
+
+def test_the_staff_page_shows_the_newest_packs_and_exports_all(client, monkeypatch):
+    pack_form(client, name="Groupe 8")
+    pack_form(client, name="Groupe 9")
+    r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": STAFF_NAME,
+                                          "password": STAFF_PASSWORD})
+    assert r.status_code == 200
+    monkeypatch.setattr(staff, "PAGE_PACKS", 2)
+    page = client.get("/staff?ui=en").text
+    assert "the newest 2 packs" in page and page.count('<tr><td class="nowrap">') == 2
+    assert "Groupe 9" in page and "Groupe 8" in page
+    exported = client.get("/staff/export.csv").content.decode("utf-8-sig").splitlines()
+    assert len(exported) > 3
+    assert client.get("/staff/export.csv").headers["cache-control"] == "no-store"

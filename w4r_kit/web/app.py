@@ -34,7 +34,7 @@ from .. import batch, packs
 from ..errors import KitError, Problem, Problems
 from ..load import Kit, load_project
 from ..project import Project
-from ..registry import issue, pack_keys, record_packs
+from ..registry import campaign_name, issue, pack_keys, record_packs
 from ..tracking import slug
 from . import i18n, staff, uploads, workers
 from .security import CSRF_FIELD, SecurityHeaders, csrf_ok, csrf_token
@@ -44,6 +44,7 @@ SESSION_SECONDS = 8 * 3600          # the cookie (form tokens, page language) li
 MAX_FORM_BYTES = 16 * 1024          # the public form: a few short fields
 FORM_FIELDS = {"name", "lang", "cases", "audience", "sheets", "contact"}
 MAX_LISTED_PROBLEMS = 25            # beside an upload; the rest are counted
+FORM_PAGE_OF = {"/staff/login": "/staff/login", "/staff/logout": "/staff/login"}    # else "/"
 SECRET_FILE = ".w4r-kit-secret"     # shared by every server process of a project
 
 
@@ -69,7 +70,7 @@ class Site:
 
     @property
     def campaign(self) -> str:
-        return f"{self.kit.config.section.short}-{self.kit.config.campaign.year}"
+        return campaign_name(self.kit.config.section.short, self.kit.config.campaign.year)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -90,12 +91,14 @@ def ui_lang(request: Request) -> str:
     return i18n.from_accept_language(request.headers.get("accept-language"), offered) or i18n.FALLBACK
 
 
-def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+def page(request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
     s = site(request)
     lang = context.pop("ui", None) or ui_lang(request)
     cfg = s.kit.config
 
     def switch(code: str) -> str:
+        if request.method != "GET":          # a form's answer: the language links lead to its page
+            return f"{FORM_PAGE_OF.get(request.url.path, '/')}?{urlencode({'ui': code})}"
         query = dict(request.query_params, ui=code)
         return f"{request.url.path}?{urlencode(query)}"
 
@@ -107,7 +110,7 @@ def page(request: Request, template: str, status: int = 200, **context) -> HTMLR
         csrf=csrf_token(request.session), csrf_field=CSRF_FIELD, section=cfg.section,
         campaign_title=cfg.campaign.title.get(lang) or next(iter(cfg.campaign.title.values()), ""),
         year=cfg.campaign.year, staff_name=staff.signed_in(request, s.staff_seconds), **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def download(data: bytes, filename: str, media_type: str) -> Response:
@@ -167,8 +170,9 @@ def _form_context(s: Site, ui: str, values: dict | None = None) -> dict:
     kit = s.kit
     languages = kit.config.campaign.languages
     sheet_lang = (values or {}).get("lang") or (ui if ui in languages else languages[0])
-    cases = [{"id": c.id, "name": c.name, "country": c.country.get(sheet_lang, ""),
-              "theme": c.theme.get(sheet_lang, ""), "available": c in kit.cases_for(sheet_lang)}
+    shown = {c.id: c for c in kit.cases_for(sheet_lang)}          # with their names in that language
+    cases = [{"id": c.id, "name": shown.get(c.id, c).name, "country": c.country.get(sheet_lang, ""),
+              "theme": c.theme.get(sheet_lang, ""), "available": c.id in shown}
              for c in kit.cases]
     defaults = {"lang": sheet_lang, "audience": kit.config.signatures.audience, "sheets": "3",
                 "cases": [], "name": "", "contact": "", "case_material": True}
@@ -318,8 +322,11 @@ def _check_groups(kit: Kit, data: bytes, suffix: str):
 
 
 def _case_or_404(s: Site, case_id: str, lang: str):
-    case = next((c for c in s.kit.cases if c.id == case_id), None)
-    if case is None or lang not in s.kit.config.campaign.languages or case not in s.kit.cases_for(lang):
+    """The case as the pages of `lang` show it; 404 unless it is complete in that language."""
+    if lang not in s.kit.config.campaign.languages:
+        raise HTTPException(404)
+    case = next((c for c in s.kit.cases_for(lang) if c.id == case_id), None)
+    if case is None:
         raise HTTPException(404)
     return case
 
@@ -329,7 +336,7 @@ async def case_page(request: Request) -> HTMLResponse:
     lang = request.path_params["lang"]
     case = _case_or_404(s, request.path_params["case_id"], lang)
     others = [(code, _language_name(s.kit, code)) for code in s.kit.config.campaign.languages
-              if code != lang and case in s.kit.cases_for(code)]
+              if code != lang and any(c.id == case.id for c in s.kit.cases_for(code))]
     paragraphs = [p.strip() for p in case.story.get(lang, "").split("\n\n") if p.strip()]
     return page(request, "case.html", case=case, lang=lang, others=others, headline=case.headline[lang],
                 story=paragraphs, ask=case.ask[lang], country=case.country[lang], theme=case.theme[lang])

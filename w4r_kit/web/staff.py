@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -62,6 +64,40 @@ def signed_in(request: Request, seconds: int) -> str | None:
     return name
 
 
+THROTTLE_FAILURES = 10         # wrong passwords for one name ...
+THROTTLE_SECONDS = 15 * 60     # ... within this long: that name waits until the oldest is this old
+
+
+class Attempts:
+    """Failed sign-ins per name, in this server process: guessing a password stays slow."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(name.casefold(), []) if now - t < THROTTLE_SECONDS]
+        self._failures[name.casefold()] = kept
+        return kept
+
+    def blocked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._recent(name, time.time())) >= THROTTLE_FAILURES
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            if len(self._failures) > 10_000:        # bounded: names are the visitor's to invent
+                self._failures.clear()
+            self._recent(name, time.time()).append(time.time())
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.casefold(), None)
+
+
+_attempts = Attempts()
+
+
 def _site(request: Request):
     return request.app.state.site
 
@@ -82,11 +118,16 @@ async def login(request: Request) -> Response:
     if not csrf_ok(request.session, form.get(CSRF_FIELD)):
         return csrf_failed(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    if _attempts.blocked(name):
+        return page(request, "staff_login.html", 429, errors={"form": ["login_throttled"]}, name=name[:MAX_NAME],
+                    headers={"retry-after": str(THROTTLE_SECONDS)})
     site = _site(request)
     stored = await run_in_threadpool(site.registry.staff_hash, name) if name else None
     ok = await run_in_threadpool(check_password, stored, password)
     if not ok:
+        _attempts.failed(name)
         return page(request, "staff_login.html", 401, errors={"form": ["login_failed"]}, name=name[:MAX_NAME])
+    _attempts.clear(name)
     ui = request.session.get("ui")
     request.session.clear()                 # a new session on sign-in: no fixation
     if ui:
@@ -124,25 +165,60 @@ async def packs_page(request: Request) -> Response:
     if not signed_in(request, site.staff_seconds):
         return RedirectResponse("/staff/login", status_code=303)
     filters = _filters(request)
-    found = await run_in_threadpool(site.registry.packs, **filters)
+    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, filters, PAGE_PACKS + 1)
+    more = len(found) > PAGE_PACKS
+    found = found[:PAGE_PACKS]
     from ..registry.schema import ROUTES
-    rows = [_row(p) for p in found]
+    rows = [_row(p, returned.get(p.id)) for p in found]
     return page(request, "staff.html", packs=rows, filters=filters, routes=ROUTES,
                 languages=site.kit.config.campaign.languages, cases=[c.id for c in site.kit.cases],
-                total_sheets=sum(r["sheets"] for r in rows),
+                total_sheets=sum(r["sheets"] for r in rows), more=more, shown=PAGE_PACKS,
                 query=request.url.query)
 
 
 EXPORT_COLUMNS = ("pack_id", "issued_at", "route", "issued_by", "group_id", "group_name", "contact", "lang",
-                  "audience", "cases", "sheets")
+                  "audience", "cases", "sheets", "sheets_returned", "signatures", "to_review")
 
 
-def _row(pack) -> dict:
+@dataclass
+class Returned:
+    """What came back of one pack's sheets (SPEC §12): read or set by staff, or waiting for review."""
+
+    sheets: int = 0
+    signatures: int = 0
+    review: int = 0
+
+
+PAGE_PACKS = 500        # packs shown on the page (newest first); the exports have them all
+
+
+def _packs_and_returns(registry, filters: dict, limit: int | None = None) -> tuple[list, dict[int, Returned]]:
+    """The packs asked for, and per pack what came back of its sheets (one look-up of the returns;
+    the sheets of the campaign only when something came back)."""
+    found = registry.packs(**filters, limit=limit)
+    returns = registry.returns()
+    by_pack: dict[int, Returned] = {}
+    if returns and found:
+        pack_of = {s.sheet_id: s.pack_id for campaign in {p.campaign for p in found}
+                   for s in registry.sheets(campaign=campaign) if s.sheet_id in returns}
+        for sheet_id, ret in returns.items():
+            pack = by_pack.setdefault(pack_of.get(sheet_id, -1), Returned())
+            if ret.status == "review":
+                pack.review += 1
+            else:
+                pack.sheets += 1
+                pack.signatures += ret.signatures or 0
+    return found, by_pack
+
+
+def _row(pack, returned: Returned | None = None) -> dict:
     """One registry.PackRecord as the page and the exports show it."""
+    returned = returned or Returned()
     return {"pack_id": pack.id, "issued_at": pack.issued_at.strftime("%Y-%m-%d %H:%M") if pack.issued_at else "",
             "route": pack.route, "issued_by": pack.issued_by or "", "group_id": pack.group_id,
             "group_name": pack.group_name, "contact": pack.contact or "", "lang": pack.lang,
-            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets}
+            "audience": pack.audience, "cases": " ".join(pack.cases), "sheets": pack.sheets,
+            "sheets_returned": returned.sheets, "signatures": returned.signatures, "to_review": returned.review}
 
 
 async def export(request: Request) -> Response:
@@ -154,8 +230,8 @@ async def export(request: Request) -> Response:
     if kind not in ("csv", "xlsx"):
         from starlette.exceptions import HTTPException
         raise HTTPException(404)
-    found = await run_in_threadpool(site.registry.packs, **_filters(request))
-    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in map(_row, found)]
+    found, returned = await run_in_threadpool(_packs_and_returns, site.registry, _filters(request))
+    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in (_row(p, returned.get(p.id)) for p in found)]
     name = f"packs-{site.campaign}"
     if kind == "csv":
         out = io.StringIO(newline="")

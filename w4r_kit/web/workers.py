@@ -44,7 +44,7 @@ def groups_zip(groups: list[Group], ids: SheetIds):
 
 
 def case_document(case_id: str, lang: str, kind: str) -> bytes:
-    case = next(c for c in _kit.cases if c.id == case_id)
+    case = next(c for c in _kit.cases_for(lang) if c.id == case_id)     # its name in `lang`
     return packs.case_document(_kit, case, lang, kind)
 
 
