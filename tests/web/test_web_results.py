@@ -213,9 +213,42 @@ def test_the_public_ranking_shows_names_and_totals_only(client, season):
 
 def test_the_public_ranking_is_off_unless_the_section_turns_it_on(tmp_path):
     from w4r_kit.web.app import create_app
-    project = copy_example(tmp_path / "kit")           # the example's [results] has no public_ranking
+    project = copy_example(tmp_path / "kit")           # the example's public_ranking = false
     app = create_app(Project.at(project), processes=0, registry_url=f"sqlite:///{tmp_path / 'r.sqlite'}")
     with TestClient(app) as c:
         r = c.get("/ranking?ui=en")
         assert r.status_code == 404 and "<table" not in r.text
         assert 'href="/ranking"' not in c.get("/?ui=en").text
+
+
+def test_the_staff_results_page_in_a_browser(page, season, tmp_path):
+    """The page as staff see it (the README's screenshot), and on a phone: the ranking scrolls
+    inside its own box, the page itself does not."""
+    from urllib.parse import urlsplit
+
+    from .conftest import Server
+    from .test_web_browser import screenshot, sign_in as browser_sign_in
+    server = Server(season["project"])
+    try:
+        assert browser_sign_in(page, server).status == 303
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.goto(f"{server.url}/staff?ui=en")
+        page.click("nav.staff-nav a[href='/staff/results']")
+        page.wait_for_load_state()
+        assert urlsplit(page.url).path == "/staff/results"
+        assert page.locator("table.ranking tbody tr").count() == len(GROUPS)
+        assert page.locator("table.ranking tbody tr.winner").count() == 2
+        assert page.locator(".tile-total dd").inner_text() == "64"
+        shot = screenshot(page, tmp_path, "staff-results.png")
+        assert shot.stat().st_size > 20_000
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server.url}/staff/results?ui=fr")
+        widths = page.evaluate("""() => { const box = document.querySelector('.table-scroll');
+            return [document.documentElement.scrollWidth, box.scrollWidth, box.clientWidth]; }""")
+        assert widths[0] <= 390 and widths[1] > widths[2], widths
+        page.screenshot(path=str(tmp_path / "staff-results-phone.png"), full_page=True)
+        page.goto(f"{server.url}/ranking?ui=lb")
+        assert page.locator("table.ranking tbody tr").count() == 3
+        page.screenshot(path=str(tmp_path / "ranking-phone.png"), full_page=True)
+    finally:
+        server.stop()
