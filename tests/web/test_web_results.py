@@ -123,7 +123,8 @@ def test_the_staff_results_page_shows_the_figures_of_results_compute(client, sea
     w = i18n.words("en")
     # Linked from the staff navigation, on both staff pages.
     assert 'href="/staff/results" aria-current="page"' in page
-    assert 'href="/staff/results"' in client.get("/staff?ui=en").text
+    packs_page = client.get("/staff?ui=en").text
+    assert 'href="/staff/results"' in packs_page and 'href="/staff" aria-current="page"' in packs_page
     t = results.totals
     tiles = {html.unescape(dt): dd for dt, dd in re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page)}
     assert tiles == {w["results_tile_signatures"]: str(t.signatures), w["results_tile_letters"]: str(t.letters),
@@ -214,11 +215,22 @@ def test_the_public_ranking_shows_names_and_totals_only(client, season):
 def test_the_public_ranking_is_off_unless_the_section_turns_it_on(tmp_path):
     from w4r_kit.web.app import create_app
     project = copy_example(tmp_path / "kit")           # the example's public_ranking = false
-    app = create_app(Project.at(project), processes=0, registry_url=f"sqlite:///{tmp_path / 'r.sqlite'}")
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    app = create_app(Project.at(project), processes=0, registry_url=url)
     with TestClient(app) as c:
         r = c.get("/ranking?ui=en")
         assert r.status_code == 404 and "<table" not in r.text
         assert 'href="/ranking"' not in c.get("/?ui=en").text
+        # A registry that cannot be read: the staff page says so (503), no traceback.
+        Registry.open_url(url).add_staff(STAFF_NAME, staff.hash_password(STAFF_PASSWORD))
+        sign_in(c)
+        assert c.get("/staff/results").status_code == 200
+        import sqlite3
+        with sqlite3.connect(tmp_path / "r.sqlite") as db:
+            db.execute("ALTER TABLE sheets RENAME TO sheets_gone")
+        r = c.get("/staff/results?ui=en")
+        assert r.status_code == 503 and i18n.words("en")["results_busy_text"] in html.unescape(r.text)
+        assert "Traceback" not in r.text
 
 
 def test_the_staff_results_page_in_a_browser(page, season, tmp_path):

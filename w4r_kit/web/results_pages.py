@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -108,8 +109,20 @@ def public_view(kit, results: season.Results, ui: str) -> dict:
     return {"rankings": _rankings(words, rows, row)}
 
 
-def _compute(site) -> season.Results:
-    return season.compute(site.kit, site.registry)
+class RegistryAway(Exception):
+    """The registry could not be read: the page says "try again" (503), never a traceback."""
+
+
+def away(request: Request) -> Response:
+    from .app import page
+    return page(request, "message.html", 503, title_key="busy_title", text_key="results_busy_text")
+
+
+async def _compute(site) -> season.Results:
+    try:
+        return await run_in_threadpool(season.compute, site.kit, site.registry)
+    except SQLAlchemyError:
+        raise RegistryAway() from None
 
 
 async def results_page(request: Request) -> Response:
@@ -118,7 +131,10 @@ async def results_page(request: Request) -> Response:
     if not staff.signed_in(request, s.staff_seconds):
         return RedirectResponse("/staff/login", status_code=303)
     ui = ui_lang(request)
-    results = await run_in_threadpool(_compute, s)
+    try:
+        results = await _compute(s)
+    except RegistryAway:
+        return away(request)
     return page(request, "staff_results.html", ui=ui, **staff_view(s.kit, results, ui))
 
 
@@ -130,7 +146,10 @@ async def results_download(request: Request) -> Response:
     kind = request.path_params["kind"]
     if kind not in ("csv", "xlsx"):
         raise HTTPException(404)
-    results = await run_in_threadpool(_compute, s)
+    try:
+        results = await _compute(s)
+    except RegistryAway:
+        return away(request)
     if kind == "csv":
         return download(season.results_csv(results), f"results-{s.campaign}.csv", "text/csv; charset=utf-8")
     data = await run_in_threadpool(season.results_xlsx, results)
@@ -143,7 +162,10 @@ async def ranking_page(request: Request) -> Response:
     if not s.kit.config.results.public_ranking:
         raise HTTPException(404)
     ui = ui_lang(request)
-    results = await run_in_threadpool(_compute, s)
+    try:
+        results = await _compute(s)
+    except RegistryAway:
+        return away(request)
     return page(request, "ranking.html", ui=ui, **public_view(s.kit, results, ui))
 
 
