@@ -129,7 +129,8 @@ def test_the_staff_results_page_shows_the_figures_of_results_compute(client, sea
     tiles = {html.unescape(dt): dd for dt, dd in re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page)}
     assert tiles == {w["results_tile_signatures"]: str(t.signatures), w["results_tile_letters"]: str(t.letters),
                      w["results_tile_online"]: str(t.online), w["results_tile_points"]: f"{results.total:g}"}
-    assert (t.signatures, t.letters, t.online, results.total) == (42, 8, 6, 64)     # 12+14+12+4; 5+3; 4+2; 42 + 2 × 8 + 6
+    # signatures 12 + 14 + 12 + 4, letters 5 + 3, online 4 + 2; total 42 + 2 × 8 + 6
+    assert (t.signatures, t.letters, t.online, results.total) == (42, 8, 6, 64)
     assert w["results_groups"].format(participants=3, groups=4) in html.unescape(page)
     assert w["results_sheets"].format(returned=4, issued=results.sheets_issued) in html.unescape(page)
     assert w["results_unattributed"].format(n=2) in html.unescape(page)

@@ -39,7 +39,7 @@ class Ranking:
     rows: list[dict]
 
 
-def rank_text(group) -> str:
+def rank_text(group: season.GroupResult | season.PublicRow) -> str:
     """'2=' for a shared rank, as the report prints it; '' for a group that is not ranked."""
     if group.rank is None:
         return ""
@@ -85,13 +85,14 @@ def staff_view(kit, results: season.Results, ui: str) -> dict:
     without_case = ({"signatures": n(w.signatures), "consent_yes": n(w.consent_yes), "letters": n(w.letters),
                      "online": n(w.online), "total": n(w.total(rule))}
                     if (w.signatures or w.letters or w.online) else None)
+    prize = rule.prize.get(words.lang) if rule.prize_top else None
     t = results.totals
     return {"totals": {"signatures": n(t.signatures), "consent_yes": n(t.consent_yes), "letters": n(t.letters),
                        "online": n(t.online), "points": n(results.total), "groups": n(len(results.groups)),
                        "participants": n(len(results.participants)), "winners": n(len(results.winners)),
                        "sheets_issued": n(results.sheets_issued), "sheets_returned": n(results.sheets_returned)},
-            "rule_lines": rule_sentences(words, results), "prize_line": words.get("results_prize_what", prize=rule.prize[words.lang])
-            if rule.prize_top and rule.prize.get(words.lang) else "",
+            "rule_lines": rule_sentences(words, results),
+            "prize_line": words.get("results_prize_what", prize=prize) if prize else "",
             "rankings": _rankings(words, results.groups, row), "per_member": rule.per_member,
             "prize_on": rule.prize_top > 0, "cases": cases, "without_case": without_case,
             "unattributed": n(results.unattributed_online) if results.unattributed_online else "",
@@ -104,7 +105,7 @@ def public_view(kit, results: season.Results, ui: str) -> dict:
     rows = season.public_ranking(results)
 
     def row(r: season.PublicRow) -> dict:
-        return {"rank": f"{r.rank}=" if r.tied else str(r.rank), "group_name": r.group_name,
+        return {"rank": rank_text(r), "group_name": r.group_name,
                 "total": number(words, r.total)}
     return {"rankings": _rankings(words, rows, row)}
 
