@@ -301,13 +301,14 @@ def test_returns_online_without_a_tracking_column_says_what_to_export(issued, tm
 
 
 def test_bad_results_settings_are_named_with_their_line(example_copy, cli):
-    set_results(example_copy / "kit.toml", '[results]\nletters = -2\nprize_scope = "langs"\nprize = { fr = "Un livre", '
+    set_results(example_copy / "kit.toml", '[results]\npublic_ranking = "yes"\nletters = -2\nprize_scope = "langs"\nprize = { fr = "Un livre", '
                 'en = "A book" }\nprize_topp = 3\n')
     last = len((example_copy / "kit.toml").read_text(encoding="utf-8").splitlines())
     result = cli("validate", "--project", example_copy)
     assert result.exit_code == 1
     out = result.output
     assert f"kit.toml:{last - 1}: [results] prize.lb: no prize text for 'lb'; add lb = \"...\"" in out
+    assert f"kit.toml:{last - 4}: [results] public_ranking: must be true or false, not" in out
     assert f"kit.toml:{last - 3}: [results] letters: -2 is out of range; use 0 (not counted) up to 1000 points" in out
     assert f"kit.toml:{last - 2}: [results] prize_scope: 'langs' is not a prize scope; use one of all, audience, " \
            "lang; did you mean 'lang'?" in out

@@ -36,7 +36,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
                 "suspended": False},
     # [results]: returns and results (SPEC §12)
     "results": {"signatures": False, "letters": False, "online": False, "per_member": False,
-                "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False},
+                "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False,
+                "public_ranking": False},
 }
 ZONE_KEYS = ("name", "price", "countries")
 MAX_PRICE = 1000
@@ -489,4 +490,4 @@ def _results(r: _Reader, languages: tuple[str, ...]) -> ResultsConfig:
         r.error("signatures", "signatures, letters and online are all 0: nothing would count; give one of them points")
     return ResultsConfig(**weights, per_member=r.get("per_member", bool, False, "true or false"),
                          prize_top=top, prize_scope=scope, prize_min=float(minimum),
-                         prize=prize)
+                         prize=prize, public_ranking=r.get("public_ranking", bool, False, "true or false"))

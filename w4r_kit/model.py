@@ -164,6 +164,8 @@ class ResultsConfig:
     """A group needs at least this total to win."""
     prize: Text = field(default_factory=dict)
     """What the winners get, per language (printed on the results and their certificates)."""
+    public_ranking: bool = False
+    """true: the self-service page shows the ranking (group names, ranks, totals) at /ranking."""
 
 
 @dataclass(frozen=True)

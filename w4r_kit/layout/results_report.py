@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..numbers import number, plural
 from ..results import GroupResult, Results
+from ..strings import Words
 from . import charts
 from .context import Context
 from .document import Document
@@ -163,7 +164,12 @@ def _plural_key(words, key: str, n: float) -> str:
 
 def rule_lines(ctx: Context, results: Results) -> list[str]:
     """The rule, in words: what the total counts and how the prize is decided."""
-    w, rule = ctx.words, results.rule
+    return rule_sentences(ctx.words, results)
+
+
+def rule_sentences(w: Words, results: Results) -> list[str]:
+    """rule_lines in the words `w` (the staff results page says the rule as the report prints it)."""
+    rule = results.rule
     kinds = (("signatures", rule.signatures), ("letters", rule.letters), ("online", rule.online))
     parts = [w.get(f"results_rule_{kind}", points=number(w, weight)) for kind, weight in kinds if weight]
     lines = [w.get("results_rule_weights", parts=" + ".join(parts))]
@@ -186,7 +192,11 @@ def rule_lines(ctx: Context, results: Results) -> list[str]:
 
 
 def ranking_name(ctx: Context, ranking: str) -> str:
-    w = ctx.words
+    return ranking_title(ctx.words, ranking)
+
+
+def ranking_title(w: Words, ranking: str) -> str:
+    """The name of one ranking of the prize scope: all groups, an audience, a language."""
     if ranking == "all":
         return w.get("results_ranking_all")
     if f"results_ranking_{ranking}" in w.texts:

@@ -36,7 +36,7 @@ from ..load import Kit, load_project
 from ..project import Project
 from ..registry import campaign_name, issue, pack_keys, record_packs
 from ..tracking import slug
-from . import i18n, staff, uploads, workers
+from . import i18n, results_pages, staff, uploads, workers
 from .security import CSRF_FIELD, SecurityHeaders, csrf_ok, csrf_token
 from .workers import Renderer, RendererGone
 
@@ -109,7 +109,8 @@ def page(request: Request, template: str, status: int = 200, headers: dict | Non
                                                        for code in order],
         csrf=csrf_token(request.session), csrf_field=CSRF_FIELD, section=cfg.section,
         campaign_title=cfg.campaign.title.get(lang) or next(iter(cfg.campaign.title.values()), ""),
-        year=cfg.campaign.year, staff_name=staff.signed_in(request, s.staff_seconds), **context)
+        year=cfg.campaign.year, staff_name=staff.signed_in(request, s.staff_seconds),
+        public_ranking=cfg.results.public_ranking, **context)
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
@@ -423,6 +424,7 @@ def create_app(project: Project, processes: int = 2, staff_seconds: int = 30 * 6
         Route("/cases/{case_id}/{lang}", case_page),
         Route("/cases/{case_id}/{lang}/{kind}.pdf", case_document),
         *staff.routes,
+        *results_pages.routes,
         Mount("/static", StaticFiles(packages=[("w4r_kit.web", "static")]), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders),
