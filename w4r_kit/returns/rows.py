@@ -22,9 +22,11 @@ WRITTEN_SPAN_MM = 3.0        # ... spanning at least this far
 DOUBT_MM2 = 1.5              # between this and WRITTEN_MM2: neither empty nor written -> review
 TICK_MM2 = 0.5               # a ticked box
 TICK_DOUBT_MM2 = 0.35        # between this and TICK_MM2 -> review (dithered paper leaves < 0.3 mm² near a box)
-TICK_REACH_MM = 1.5          # a tick counts this far outside its box
+TICK_REACH_MM = 1.5          # a tick counts this far outside its box ...
+BOX_TOUCH_MM = 0.8           # ... if some of it is this close to the box (its outline's mask is 0.5 mm)
+TICK_TOUCH_MM2 = 0.2
 FILLED_SHARE = 0.7           # a box's inside this dark: filled in (a correction?) -> review
-JOIN_MM = 0.7                # ink this close is one stroke group (bridges a rule's mask)
+JOIN_MM = 1.0                # ink this close is one stroke group (bridges a rule and its 0.5 mm mask)
 SPLIT_SHARE = 0.15           # a row holding this share of a stroke group (and writing-sized) keeps its part
 ALIGN_MIN = 0.75             # share of the sheet's solid black found dark: below, the page does not match
 
@@ -235,10 +237,20 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 region = prow2d[by0:by1, bx0:bx1]
                 gcols = gcol2d[by0:by1, bx0:bx1]
                 inked = region >= 0
-                area = (inked & (region == r) & (gcols == consent_col)).sum() / mm2
+                own = inked & (region == r) & (gcols == consent_col)
                 # A signature's flourish may reach past its column: it only matters inside the box.
                 inside = (slice(int(round(reach * s)), -int(round(reach * s)) or None),) * 2
                 foreign = (inked[inside] & (gcols[inside] != consent_col)).sum() / mm2
+                # A tick touches its box; ink only beside it (a flourish's tail) is not a tick.
+                near = int(round((reach - BOX_TOUCH_MM * 72 / 25.4) * s))
+                touching = own[(slice(near, -near or None),) * 2].sum() / mm2
+                area = own.sum() / mm2 if touching >= TICK_TOUCH_MM2 else 0.0
+                if touching < TICK_TOUCH_MM2 and own.sum() / mm2 >= TICK_MM2:
+                    doubts.append(("scan_doubt_faint", (("area", f"{own.sum() / mm2:.2f}"),)))
+                # Ink up against the column's rule left of the first box came across it, cut off
+                # from a signature by the rule: not a tick of its own.
+                if box is rl.yes and area and own[:, :int(round(0.9 * px_mm))].sum() / mm2 >= 0.1:
+                    doubts.append(("scan_doubt_foreign", ()))
                 if foreign >= TICK_MM2:
                     doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
@@ -251,6 +263,15 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                     doubts.append(("scan_doubt_filled", ()))
                 elif TICK_DOUBT_MM2 <= area < TICK_MM2:
                     doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
+                if area:
+                    # A tick stays near its box; a stroke reaching the row's rules came from elsewhere
+                    # (a signature's tail cut off by the column's rule).
+                    row_top, row_bottom = px_y(rl.rect.y1), px_y(rl.rect.y0)
+                    for g in np.unique(groups[by0 // 2:by1 // 2 + 1, bx0 // 2:bx1 // 2 + 1]):
+                        if g and group_col[g] == consent_col and main[g] == r:
+                            gy = ys_abs[gid == g]
+                            if gy.min() <= row_top + px_mm or gy.max() >= row_bottom - px_mm:
+                                doubts.append(("scan_doubt_foreign", ()))
                 marks.append(bool(area >= TICK_MM2))
             yes, no = marks
             if yes and no:
