@@ -267,6 +267,75 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
     typer.echo(f"created {directory} ({len(files)} files); next: w4r-kit build --project {directory}")
 
 
+registry_app = typer.Typer(no_args_is_help=True, help="The registry of every pack and sheet issued and of "
+                           "what came back (PROJECT/registry.sqlite, or kit.toml [registry] url, or $W4R_KIT_DB).")
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("export")
+@handle_errors
+def registry_export(
+    project: ProjectOpt = Path("."),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write: .csv (default) or .xlsx "
+                                                "(default: PROJECT/dist/registry.csv).", dir_okay=False)] = None,
+) -> None:
+    """Write everything issued and returned: one row per sheet with its pack and its return.
+
+    A CSV export also writes NAME-counts.csv and NAME-online.csv beside it (hand counts,
+    online signatures); an .xlsx export has them as sheets of its own.
+
+    Example: w4r-kit registry export --out registry-2024.xlsx
+    """
+    from .output import write_all
+    from .registry import Registry
+    from .registry.export import export
+    p = _project(project, None)
+    target = out if out is not None else p.out / "registry.csv"
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(f"'{target.name}' must end in .csv or .xlsx", param_hint="--out")
+    with Registry.open(p) as registry:
+        files = export(registry, target.resolve())
+        sheets = len(registry.sheets())
+    for path in write_all(files):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"{sheets} sheet(s) exported from {registry.url}")
+
+
+@registry_app.command("info")
+@handle_errors
+def registry_info(project: ProjectOpt = Path(".")) -> None:
+    """Where the registry is, its schema revision and what it holds (upgrading it if it is older).
+
+    Example: w4r-kit registry info --project my-kit
+    """
+    from .registry import Registry
+    with Registry.open(_project(project, None)) as registry:
+        typer.echo(f"registry: {registry.url}")
+        typer.echo(f"schema revision: {registry.revision()}")
+        for table, n in registry.summary().items():
+            typer.echo(f"{table}: {n}")
+
+
+@registry_app.command("upgrade")
+@handle_errors
+def registry_upgrade(project: ProjectOpt = Path(".")) -> None:
+    """Create the registry or bring its schema to this version's (every command does it on open;
+    this is for a shared database, before the web instances start).
+
+    Example: W4R_KIT_DB=postgresql://kit@db/w4r w4r-kit registry upgrade
+    """
+    from .registry import Registry
+    with Registry.open(_project(project, None)) as registry:
+        before, after = registry.upgrade_report
+    if before == after:
+        typer.echo(f"{registry.url}: schema at revision {after}, the newest")
+    else:
+        typer.echo(f"{registry.url}: schema {'upgraded from ' + before if before else 'created at revision'} "
+                   f"{'to ' if before else ''}{after}")
+
+
+# --------------------------------------------------------------------------- returns and results (SPEC §12)
+
 returns_app = typer.Typer(
     name="returns", add_completion=False, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
     help="Record what comes back: read scanned signature sheets, settle the doubtful ones, add counts.")
@@ -340,71 +409,79 @@ def returns_set(
                f"{signatures} signature{'s' if signatures != 1 else ''}{consent} recorded")
 
 
-registry_app = typer.Typer(no_args_is_help=True, help="The registry of every pack and sheet issued and of "
-                           "what came back (PROJECT/registry.sqlite, or kit.toml [registry] url, or $W4R_KIT_DB).")
-app.add_typer(registry_app, name="registry")
-
-
-@registry_app.command("export")
+@returns_app.command("add")
 @handle_errors
-def registry_export(
+def returns_add(
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="The group id (as on its sheets and "
+                                                 "return form).")] = None,
+    case: Annotated[Optional[str], typer.Option("--case", "-c", help="The case the count is for (optional).")] = None,
+    letters: Annotated[Optional[int], typer.Option("--letters", min=0, max=1_000_000,
+                                                   help="Letters counted.")] = None,
+    signatures: Annotated[Optional[int], typer.Option("--signatures", min=0, max=1_000_000,
+                                                      help="Signatures counted (e.g. the return form's figure).")] = None,
+    members: Annotated[Optional[int], typer.Option("--members", min=1, max=100_000,
+                                                   help="The group's size, for a ranking per member.")] = None,
+    from_file: Annotated[Optional[Path], typer.Option("--from", help="A CSV or XLSX file with columns group, "
+                                                      "case, letters, signatures, members: many counts at once.",
+                                                      dir_okay=False)] = None,
     project: ProjectOpt = Path("."),
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write: .csv (default) or .xlsx "
-                                                "(default: PROJECT/dist/registry.csv).", dir_okay=False)] = None,
 ) -> None:
-    """Write everything issued and returned: one row per sheet with its pack and its return.
+    """Record letters and signatures counted by hand, for one group or from a file.
 
-    A CSV export also writes NAME-counts.csv and NAME-online.csv beside it (hand counts,
-    online signatures); an .xlsx export has them as sheets of its own.
+    Nothing is recorded unless every row is right. Counts add up: run it again for a
+    second delivery.
 
-    Example: w4r-kit registry export --out registry-2024.xlsx
+    Example: w4r-kit returns add --group groupe-esch --letters 42
     """
-    from .output import write_all
-    from .registry import Registry
-    from .registry.export import export
+    from .returns.counts import record_counts
+    if from_file is None and group is None:
+        raise typer.BadParameter("give --group ID (with --letters/--signatures) or --from FILE", param_hint="--group")
+    if from_file is not None and any(v is not None for v in (group, case, letters, signatures, members)):
+        raise typer.BadParameter("--from takes every count from the file; give it alone", param_hint="--from")
     p = _project(project, None)
-    target = out if out is not None else p.out / "registry.csv"
-    if target.suffix.lower() not in (".csv", ".xlsx"):
-        raise typer.BadParameter(f"'{target.name}' must end in .csv or .xlsx", param_hint="--out")
-    with Registry.open(p) as registry:
-        files = export(registry, target.resolve())
-        sheets = len(registry.sheets())
-    for path in write_all(files):
-        typer.echo(f"wrote {path}")
-    typer.echo(f"{sheets} sheet(s) exported from {registry.url}")
+    source = None if from_file is None else (from_file if from_file.is_absolute() else Path.cwd() / from_file)
+    added = record_counts(p, source, group, case, letters, signatures, members)
+    typer.echo(added.summary())
 
 
-@registry_app.command("info")
+@returns_app.command("online")
 @handle_errors
-def registry_info(project: ProjectOpt = Path(".")) -> None:
-    """Where the registry is, its schema revision and what it holds (upgrading it if it is older).
+def returns_online(
+    export: Annotated[Path, typer.Argument(metavar="EXPORT", help="The petition's export (.csv or .xlsx), one "
+                                           "row per online signature.", dir_okay=False)],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Attribute the online petition's signatures to groups through their tracking codes.
 
-    Example: w4r-kit registry info --project my-kit
+    The code is read from columns named like the [petition] tracking parameters
+    (utm_content) or from a column of landing-page URLs. Rows without a known code are
+    counted as unattributed. Importing the same export again counts nothing twice.
+
+    Example: w4r-kit returns online petition-export.csv
     """
-    from .registry import Registry
-    with Registry.open(_project(project, None)) as registry:
-        typer.echo(f"registry: {registry.url}")
-        typer.echo(f"schema revision: {registry.revision()}")
-        for table, n in registry.summary().items():
-            typer.echo(f"{table}: {n}")
+    from .returns.online import import_online
+    p = _project(project, None)
+    imported = import_online(p, export if export.is_absolute() else Path.cwd() / export)
+    typer.echo(imported.summary())
 
 
-@registry_app.command("upgrade")
+@app.command("results")
 @handle_errors
-def registry_upgrade(project: ProjectOpt = Path(".")) -> None:
-    """Create the registry or bring its schema to this version's (every command does it on open;
-    this is for a shared database, before the web instances start).
+def results_cmd(
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language of the results report; "
+                                                      "repeat for several (default: every campaign language).")] = None,
+    project: ProjectOpt = Path("."),
+    out: OutOpt = None,
+) -> None:
+    """Write OUT/results/: results.csv and .xlsx, results-LANG.pdf and a certificate per group.
 
-    Example: W4R_KIT_DB=postgresql://kit@db/w4r w4r-kit registry upgrade
+    The total and the prize follow [results] in kit.toml; the rule is printed on the results.
+
+    Example: w4r-kit results --lang fr --lang lb
     """
-    from .registry import Registry
-    with Registry.open(_project(project, None)) as registry:
-        before, after = registry.upgrade_report
-    if before == after:
-        typer.echo(f"{registry.url}: schema at revision {after}, the newest")
-    else:
-        typer.echo(f"{registry.url}: schema {'upgraded from ' + before if before else 'created at revision'} "
-                   f"{'to ' if before else ''}{after}")
+    from .results import build_results
+    written = build_results(_project(project, out), lang)
+    typer.echo(written.summary())
 
 
 def run() -> None:  # console script entry point

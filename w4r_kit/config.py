@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems, did_you_mean
-from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, SIGNATURE_COLUMNS, BrandConfig,
-                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig,
+from .model import (AUDIENCES, DEFAULT_TRACKING, PAPERS, PRIZE_SCOPES, SIGNATURE_COLUMNS, BrandConfig,
+                    CampaignConfig, KitConfig, PetitionConfig, PrintConfig, RegistryConfig, ResultsConfig,
                     SectionConfig, SignatureConfig)
 from .project import Project, inside
 
@@ -30,6 +30,9 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "signatures": {"rows": False, "columns": False, "consent": False, "privacy_notice": False,
                    "audience": False},
     "registry": {"url": False},
+    # [results]: returns and results (SPEC §12)
+    "results": {"signatures": False, "letters": False, "online": False, "per_member": False,
+                "prize_top": False, "prize_scope": False, "prize_min": False, "prize": False},
 }
 REQUIRED_TABLES = ("section", "campaign")
 TRACKING_FIELDS = ("section", "year", "case", "lang", "group", "sheet", "sheet_id")
@@ -284,5 +287,45 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         r.error("url", f"'{registry.url}' is not a database URL; use sqlite:///registry.sqlite or "
                 "postgresql://user:password@host/dbname")
 
+    results = _results(reader("results"), languages)
     return KitConfig(section=section, campaign=campaign, print=print_cfg, brand=brand,
-                     petition=petition, signatures=signatures, registry=registry, lines=lines)
+                     petition=petition, signatures=signatures, registry=registry, results=results,
+                     lines=lines)
+
+
+MAX_WEIGHT = 1000
+
+
+def _results(r: _Reader, languages: tuple[str, ...]) -> ResultsConfig:
+    """[results]: the weights of the total and the prize rule (SPEC §12)."""
+    default = ResultsConfig()
+    weights = {}
+    for key in ("signatures", "letters", "online"):
+        value = r.get(key, (int, float), getattr(default, key), "a number of points, e.g. 1")
+        if not 0 <= value <= MAX_WEIGHT:
+            r.error(key, f"{value} is out of range; use 0 (not counted) up to {MAX_WEIGHT} points")
+            value = getattr(default, key)
+        weights[key] = float(value)
+    top = r.get("prize_top", int, default.prize_top, "a whole number of winners, e.g. 3")
+    if top < 0:
+        r.error("prize_top", f"{top} winners? use 0 (no prize) or more")
+        top = default.prize_top
+    scope = r.get("prize_scope", str, default.prize_scope, '"all", "audience" or "lang"')
+    if scope not in PRIZE_SCOPES:
+        r.error("prize_scope", f"'{scope}' is not a prize scope; use one of {', '.join(PRIZE_SCOPES)}"
+                + did_you_mean(scope, PRIZE_SCOPES))
+        scope = default.prize_scope
+    minimum = r.get("prize_min", (int, float), default.prize_min, "a total, e.g. 1")
+    if minimum < 0:
+        r.error("prize_min", f"{minimum} is negative; use 0 or more")
+        minimum = default.prize_min
+    prize = r.translations("prize", languages) if "prize" in r.data else {}
+    for lang in languages:
+        if prize and lang not in prize:
+            r.p.add(f"no prize text for '{lang}'; add {lang} = \"...\" (it is printed on the results and the "
+                    "winners' certificates)", r.file, r.line("prize"), f"[results] prize.{lang}")
+    if weights and not any(weights.values()):
+        r.error("signatures", "signatures, letters and online are all 0: nothing would count; give one of them points")
+    return ResultsConfig(**weights, per_member=r.get("per_member", bool, False, "true or false"),
+                         prize_top=top, prize_scope=scope, prize_min=float(minimum),
+                         prize=prize)

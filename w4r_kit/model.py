@@ -93,6 +93,32 @@ class SignatureConfig:
         return self.consent and audience == "adult"
 
 
+PRIZE_SCOPES = ("all", "audience", "lang")
+"""Who competes with whom for the prize: everyone, each audience, each language."""
+
+
+@dataclass(frozen=True)
+class ResultsConfig:
+    """How the season's figures become a total and a ranking (SPEC §12, kit.toml [results])."""
+
+    signatures: float = 1.0
+    """Points per signature collected on paper (scanned sheets and hand counts)."""
+    letters: float = 1.0
+    """Points per letter written."""
+    online: float = 1.0
+    """Points per online signature attributed to the group through its sheets' QR codes."""
+    per_member: bool = False
+    """true: rank by total per member where a group gave its size (returns add --members)."""
+    prize_top: int = 3
+    """The N best totals win; groups tied at the N-th place all win."""
+    prize_scope: str = "all"
+    """"all", "audience" (adults and schools separately) or "lang" (each language separately)."""
+    prize_min: float = 1.0
+    """A group needs at least this total to win."""
+    prize: Text = field(default_factory=dict)
+    """What the winners get, per language (printed on the results and their certificates)."""
+
+
 @dataclass(frozen=True)
 class RegistryConfig:
     url: str = ""
@@ -108,6 +134,7 @@ class KitConfig:
     petition: PetitionConfig = PetitionConfig()
     signatures: SignatureConfig = SignatureConfig()
     registry: RegistryConfig = RegistryConfig()
+    results: ResultsConfig = ResultsConfig()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """'table' and 'table.key' -> line in kit.toml, for messages."""
 

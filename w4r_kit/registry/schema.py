@@ -87,6 +87,7 @@ counts = Table(
     Column("case_id", String(200)),
     Column("letters", Integer, nullable=False, server_default="0"),
     Column("signatures", Integer, nullable=False, server_default="0"),
+    Column("members", Integer),                              # the group's size, if given (migration 0003)
     Column("source", String(500), nullable=False, server_default="hand"),
     Column("note", Text, nullable=False, server_default=""),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
@@ -103,6 +104,10 @@ online = Table(
     Column("count", Integer, nullable=False),
     Column("source_file", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # One row per signature imported by `returns online`: its fingerprint, so an export
+    # imported again counts nothing twice (migration 0003).
+    Column("row_key", String(64)),
+    UniqueConstraint("row_key"),
     Index(None, "group_id"),
 )
 
