@@ -376,7 +376,7 @@ def reasons_text(words, reasons) -> str:
 def message_words(kit):
     """The words the reader speaks in (CLI lines, registry notes): English where the kit has
     it, else its first language. The review file uses the kit's first language."""
-    return kit.words.get("en") or kit.words[kit.config.campaign.languages[0]]
+    return kit.words["en"] if "en" in kit.words else kit.words[kit.config.campaign.languages[0]]
 
 
 MASTER_SOURCE = "scan-master"       # registry counts of photocopied master sheets: per case, no group ("")
