@@ -11,7 +11,6 @@ letter and a photo in the stack) and writes a scan PDF with the truth beside it.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import shutil
