@@ -200,11 +200,16 @@ def write_signature(pen: Pen, rng, cell, spill: bool) -> None:
     amp = h * (rng.uniform(0.9, 1.3) if spill else rng.uniform(0.35, 0.7))
     x = cell.x0 + rng.uniform(1, 4) * MM
     # Most signatures stay in their column; a few run on into the next.
-    room = cell.x1 - x - 2 * MM - 0.5 * amp           # loops swing half their height sideways
-    length = room * rng.uniform(0.5, 1.0) if rng.random() > 0.03 else cell.width * rng.uniform(0.9, 1.2)
+    room = cell.x1 - x - 1.5 * MM
+    overrun = rng.random() < 0.03
+    length = room * rng.uniform(0.5, 1.0) if not overrun else cell.width * rng.uniform(0.9, 1.2)
     centre = cell.y0 + h * rng.uniform(0.4, 0.6)
     pts = loop_chain(rng, x, centre - amp / 2, length, amp, loops=rng.uniform(0.3, 0.8),
                      pitch=rng.uniform(3.5, 7.0))
+    widest = max(p[0] for p in pts)
+    if not overrun and widest > x + room:               # loops swing sideways: keep them in the column
+        pts = [(x + (px - x) * room / (widest - x), py) for px, py in pts]
+        length = room
     pen.line(pts)
     if rng.random() < 0.6:              # an underline flourish
         y = centre - amp / 2 - rng.uniform(0, 2) * MM
