@@ -256,14 +256,19 @@ class PageReader:
         small = image[::2, ::2] < 0.5 * np.percentile(image, 95)
         labels, n = ndimage.label(small)
         min_w, lo, hi = (v * px_mm / 2 for v in HEADER_BAR_MM)
-        for sl in ndimage.find_objects(labels):
+        side = registration.MM * 5.0 * px_mm * 25.4 / 72 / 2          # a registration square, in px here
+        areas = np.bincount(labels.ravel())
+        squares = 0
+        for k, sl in enumerate(ndimage.find_objects(labels), start=1):
             ys, xs = sl
             if ys.start == 0 or xs.start == 0 or ys.stop == small.shape[0] or xs.stop == small.shape[1]:
                 continue                          # a lid strip along the edge, not a printed bar
             h, w = ys.stop - ys.start, xs.stop - xs.start
             if (w >= min_w and lo <= h <= hi) or (h >= min_w and lo <= w <= hi):
                 return True
-        return False
+            if 0.75 * side <= min(h, w) and max(h, w) <= 1.4 * side and areas[k] >= 0.7 * h * w:
+                squares += 1
+        return squares >= 3                       # three of the four corner squares
 
 
 # --------------------------------------------------------------------------- the run
