@@ -268,7 +268,23 @@ class PageReader:
                 return True
             if 0.75 * side <= min(h, w) and max(h, w) <= 1.4 * side and areas[k] >= 0.7 * h * w:
                 squares += 1
-        return squares >= 3                       # three of the four corner squares
+        if squares >= 3:                          # three of the four corner squares
+            return True
+        if squares < 2:                           # cut off at most two of them
+            return False
+        # The header bar when writing touches it: a band of lines that are mostly dark over
+        # >= 140 mm, 4-14 mm thick, with lighter lines above and below it (not a photo).
+        mm_px = px_mm / 2
+        for dark in (small, small.T):
+            full = dark.sum(axis=1) >= HEADER_BAR_MM[0] * 0.85 * mm_px
+            edges = np.flatnonzero(np.diff(np.r_[0, full.astype(np.int8), 0]))
+            for start, stop in zip(edges[::2], edges[1::2]):
+                gap = int(4 * mm_px)
+                sums = dark.sum(axis=1)
+                above, below = sums[max(0, start - gap)], sums[min(len(dark) - 1, stop + gap)]
+                if 4 * mm_px <= stop - start <= 14 * mm_px and max(above, below) < 0.7 * sums[start:stop].max():
+                    return True
+        return False
 
 
 # --------------------------------------------------------------------------- the run
