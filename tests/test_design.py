@@ -237,8 +237,8 @@ def test_cover_lists_every_case_with_the_page_the_outline_gives(example_kit, lan
     listed = {}
     for text, _, x, y in runs:
         if text in starts:
-            numbers = [t for t, _, nx, ny in runs if t.isdigit() and abs(ny - y) < 1 and nx > x]
-            listed[text] = int(numbers[0]) if numbers else None
+            numbers = sorted((nx, t) for t, _, nx, ny in runs if t.isdigit() and abs(ny - y) < 1 and nx > x)
+            listed[text] = int(numbers[0][1]) if numbers else None
     cases = {t: p for t, p in starts.items() if p > 1}
     assert listed == cases
 
@@ -265,9 +265,9 @@ def test_duplex_contents_page_matches_the_outline(letter_duplex):
     runs = text_runs(path, 1)
     pairs = {}
     for text, _, x, y in runs:
-        numbers = [t for t, _, nx, ny in runs if t.isdigit() and abs(ny - y) < 1 and nx > x]
-        if numbers and not text.isdigit():
-            pairs.setdefault(text, []).append(int(numbers[0]))
+        numbers = sorted((nx, t) for t, _, nx, ny in runs if t.isdigit() and abs(ny - y) < 1 and nx > x)
+        if numbers and not text.isdigit():       # the nearest number to its right (two columns)
+            pairs.setdefault(text, []).append(int(numbers[0][1]))
     expected = {}
     for level, title, page in entries[2:]:
         expected.setdefault(title, []).append(page + 1)

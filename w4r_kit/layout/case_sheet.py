@@ -60,15 +60,16 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
     cols = g.columns(2)
     limit = strip_top - 12 * mm - demand_h
     layout = None
-    # The largest running text size whose story fits page 1; then the tallest photo box
-    # that still fits, so a short story does not leave the page half empty.
+    # The largest running text size whose story fits page 1, with the tallest photo box that
+    # still fits (tried first: a short story then fills the page in one layout); the box is
+    # cut back to the story's column below when nothing goes on under it.
     for size, leading in STORY_SIZES:
-        for photo_h in PHOTO_HEIGHTS_MM:
+        for photo_h in reversed(PHOTO_HEIGHTS_MM):
             found = _story_layout(ctx, case, size, leading, photo_top + photo_h * mm, story_top, right_w,
                                   cols[0][1], limit)
-            if found[-1]:
+            if not found[-1]:
+                layout = (photo_h, *found)
                 break
-            layout = (photo_h, *found)
         if layout:
             break
     if layout is None:              # longer than page 1 at the smallest size: it flows on

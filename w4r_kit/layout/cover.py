@@ -155,23 +155,45 @@ CONTENTS_PAGE_FORM = "contents-page"
 
 
 def fill_contents_page(doc: Document, ctx: Context) -> None:
+    """The contents page's list: every outline entry after it, with its page, in two columns;
+    a case (its name and its artefacts) is never split between them."""
     g = ctx.geometry
     c = doc.canvas
     c.beginForm(CONTENTS_PAGE_FORM, -g.bleed, -g.bleed, g.width + g.bleed, g.height + g.bleed)
     top = doc.contents_page_top
     if top is not None:
-        y = top
-        for level, title, page in doc.entries:
-            if page <= 2:
+        groups: list[list[tuple[int, str, int]]] = []
+        for entry in doc.entries:
+            if entry[2] <= 2:                   # the cover and this page
                 continue
-            size = BODY.pt if level == 0 else NOTE.pt + 1
-            if level == 0:
-                y += 3 * mm
-            x = g.margin + level * 8 * mm
-            num_w = draw_text(c, ctx, ctx.words.get("page_number", n=page), g.right, y + size, size,
-                              bold=level == 0, anchor="right")
-            draw_text(c, ctx, title, x, y + size, size, bold=level == 0, max_width=g.right - x - num_w - 4 * mm)
-            y += size * 1.45
-        if y > g.height - 20 * mm:
-            raise Overflow("cases", "the cases do not fit the contents page behind the cover")
+            if entry[0] == 0 or not groups:
+                groups.append([])
+            groups[-1].append(entry)
+        bottom = g.height - 20 * mm
+        columns = iter(g.columns(2, CONTENTS_GAP_MM * mm))
+        x, width = next(columns)
+        y = top
+        heights = [sum(_entry_height(level) for level, _, _ in group) for group in groups]
+        half = sum(heights) / 2          # balanced columns: the first ends once it holds half
+        for n, (group, height) in enumerate(zip(groups, heights)):
+            if y + height > bottom or (n and y - top >= half and x == g.margin):
+                try:
+                    x, width = next(columns)
+                except StopIteration:
+                    raise Overflow("cases", "the cases do not fit the contents page behind the cover") from None
+                y = top
+            for level, title, page in group:
+                size = BODY.pt if level == 0 else NOTE.pt + 1
+                if level == 0:
+                    y += 3 * mm
+                ex = x + level * 6 * mm
+                num_w = draw_text(c, ctx, ctx.words.get("page_number", n=page), x + width, y + size, size,
+                                  bold=level == 0, anchor="right")
+                draw_text(c, ctx, title, ex, y + size, size, bold=level == 0,
+                          max_width=x + width - ex - num_w - 4 * mm)
+                y += size * 1.45
     c.endForm()
+
+
+def _entry_height(level: int) -> float:
+    return BODY.pt * 1.45 + 3 * mm if level == 0 else (NOTE.pt + 1) * 1.45
