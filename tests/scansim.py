@@ -11,7 +11,6 @@ letter and a photo in the stack) and writes a scan PDF with the truth beside it.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import shutil
@@ -199,15 +198,22 @@ def write_signature(pen: Pen, rng, cell, spill: bool) -> None:
     """A signature: a big flourish, often reaching over the rules into the next rows."""
     h = cell.height
     amp = h * (rng.uniform(0.9, 1.3) if spill else rng.uniform(0.35, 0.7))
-    length = cell.width * rng.uniform(0.45, 0.9)
     x = cell.x0 + rng.uniform(1, 4) * MM
+    # Most signatures stay in their column; a few run on into the next.
+    room = cell.x1 - x - 1.5 * MM
+    overrun = rng.random() < 0.03
+    length = room * rng.uniform(0.5, 1.0) if not overrun else cell.width * rng.uniform(0.9, 1.2)
     centre = cell.y0 + h * rng.uniform(0.4, 0.6)
     pts = loop_chain(rng, x, centre - amp / 2, length, amp, loops=rng.uniform(0.3, 0.8),
                      pitch=rng.uniform(3.5, 7.0))
+    widest = max(p[0] for p in pts)
+    if not overrun and widest > x + room:               # loops swing sideways: keep them in the column
+        pts = [(x + (px - x) * room / (widest - x), py) for px, py in pts]
+        length = room
     pen.line(pts)
     if rng.random() < 0.6:              # an underline flourish
         y = centre - amp / 2 - rng.uniform(0, 2) * MM
-        pen.line([(x - 2 * MM, y + rng.uniform(-1, 1) * MM), (x + length * 0.6, y), (x + length, y + 2 * MM)])
+        pen.line([(x - 1 * MM, y + rng.uniform(-1, 1) * MM), (x + length * 0.6, y), (x + length, y + 2 * MM)])
 
 
 def tick(pen: Pen, rng, box, cross: bool = False) -> None:
@@ -222,7 +228,7 @@ def tick(pen: Pen, rng, box, cross: bool = False) -> None:
                   (c[0] + s * rng.uniform(0.6, 1.1), c[1] + s * rng.uniform(0.6, 1.1))])
 
 
-def fill_sheet(image: Image.Image, layout, rng: np.random.Generator, pencil_rate: float = 0.03,
+def fill_sheet(image: Image.Image, layout, rng: np.random.Generator, pencil_rate: float = 0.01,
                odd_rate: float = 0.02) -> list[RowTruth]:
     """People sign the sheet from the top; returns what each row truly holds."""
     rows = len(layout.rows)
@@ -396,7 +402,7 @@ def _save_pdf(pages: list[Image.Image], path: Path, dpi: int, quality: int | Non
 
 def scan_stack(project_dir: Path, manifest: list[dict], out: Path, mode: str, seed: int, *,
                backs: float = 0.3, duplicate: bool = True, letter: bool = True, photo_page: bool = True,
-               pencil_rate: float = 0.03, odd_rate: float = 0.005) -> Stack:
+               pencil_rate: float = 0.01, odd_rate: float = 0.005) -> Stack:
     """Fill every sheet of `manifest`, scan the stack in `mode`, write `out` (PDF) and `out`.json."""
     rng = np.random.default_rng(seed)
     spec = MODES[mode]

@@ -17,6 +17,7 @@ BLANK_CELL_MM = 0.8              # the blank test reads the page in cells this s
 BLANK_EDGE_MM = 6.0              # edges ignored by the blank test (lid shadows, punched holes)
 BLANK_MAX_INK_MM2 = 25.0         # less ink than this = blank (a 5 mm scribble is ~10 mm²)
 LID_RATIO = 0.55                 # paper level below this share of the page's paper: not paper (lid, strip)
+LID_MAX_MM = 20.0                # a lid strip is at most this wide
 LID_KEEP_OFF_MM = 4.0            # a lid strip's shadow reaches this far into the paper
 
 
@@ -73,7 +74,8 @@ def ink_area_mm2(image: np.ndarray, px_per_mm: float) -> float:
     edge = int(round(BLANK_EDGE_MM / cell_mm))
     usable[:edge] = usable[-edge:] = False
     usable[:, :edge] = usable[:, -edge:] = False
-    ink = (cells < INK_RATIO * full_paper) & usable
+    # Ink against the paper around it, and large dark areas (a photo in 1-bit) against the page's paper.
+    ink = ((cells < INK_RATIO * full_paper) | (cells < LID_RATIO * np.percentile(cells, 90))) & usable
     # Specks of toner and dust are not writing: a cell with no inked neighbour does not count.
     neighbours = ndimage.uniform_filter(ink.astype(np.float32), size=3, mode="constant") * 9
     ink &= neighbours >= 2
@@ -88,7 +90,12 @@ def lid_strips(cells: np.ndarray, cell_mm: float) -> np.ndarray:
     if n == 0:
         return dark
     edge_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    strip = np.isin(labels, edge_labels[edge_labels > 0])
+    # A strip runs along an edge and is narrow; a dark area reaching far in is a picture, not the lid.
+    slices = ndimage.find_objects(labels)
+    areas = np.bincount(labels.ravel())
+    strips = [k for k in edge_labels[edge_labels > 0]       # mean width = area / length
+              if areas[k] / max(sl.stop - sl.start for sl in slices[k - 1]) * cell_mm <= LID_MAX_MM]
+    strip = np.isin(labels, strips)
     keep_off = max(1, int(round(LID_KEEP_OFF_MM / cell_mm)))
     return ndimage.maximum_filter(strip.view(np.uint8), size=2 * keep_off + 1).view(bool)
 

@@ -22,9 +22,11 @@ WRITTEN_SPAN_MM = 3.0        # ... spanning at least this far
 DOUBT_MM2 = 1.5              # between this and WRITTEN_MM2: neither empty nor written -> review
 TICK_MM2 = 0.5               # a ticked box
 TICK_DOUBT_MM2 = 0.35        # between this and TICK_MM2 -> review (dithered paper leaves < 0.3 mm² near a box)
-TICK_REACH_MM = 1.5          # a tick counts this far outside its box
+TICK_REACH_MM = 1.5          # a tick counts this far outside its box ...
+BOX_TOUCH_MM = 0.8           # ... if some of it is this close to the box (its outline's mask is 0.5 mm)
+TICK_TOUCH_MM2 = 0.2
 FILLED_SHARE = 0.7           # a box's inside this dark: filled in (a correction?) -> review
-JOIN_MM = 0.7                # ink this close is one stroke group (bridges a rule's mask)
+JOIN_MM = 1.0                # ink this close is one stroke group (bridges a rule and its 0.5 mm mask)
 SPLIT_SHARE = 0.15           # a row holding this share of a stroke group (and writing-sized) keeps its part
 ALIGN_MIN = 0.75             # share of the sheet's solid black found dark: below, the page does not match
 
@@ -112,10 +114,25 @@ def _areas(keys: np.ndarray, ys: np.ndarray, xs: np.ndarray, mm2: float, px_mm: 
 
 
 def _opening2(mask: np.ndarray) -> np.ndarray:
-    """A 2x2 opening (single specks and 1-pixel lines of noise go), on uint8 for speed."""
-    m = mask.view(np.uint8)
-    eroded = ndimage.minimum_filter(m, size=2)
-    return ndimage.maximum_filter(eroded, size=2, origin=-1).view(bool)
+    """A 2x2 opening: single specks and 1-pixel lines of noise go (numpy shifts, fast)."""
+    core = mask[:-1, :-1] & mask[1:, :-1] & mask[:-1, 1:] & mask[1:, 1:]
+    out = np.zeros_like(mask)
+    out[:-1, :-1] |= core
+    out[1:, :-1] |= core
+    out[:-1, 1:] |= core
+    out[1:, 1:] |= core
+    return out
+
+
+def _grow(mask: np.ndarray) -> np.ndarray:
+    """A 3x3 dilation (numpy shifts)."""
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    rows = out.copy()
+    out[:, 1:] |= rows[:, :-1]
+    out[:, :-1] |= rows[:, 1:]
+    return out
 
 
 def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading:
@@ -137,16 +154,16 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     paper = paper_level(crop, px_mm)
     ink = ink_mask(img, paper) & ~template.printed[y0:y1, x0:x1]
     ink = _opening2(ink)
-    # Stroke groups are found at half resolution (4x less work; a join of 0.7 mm is 2 px there).
-    h2, w2 = -(-ink.shape[0] // 2), -(-ink.shape[1] // 2)
-    half = np.zeros((h2 * 2, w2 * 2), np.uint8)
-    half[:ink.shape[0], :ink.shape[1]] = ink
-    half = half.reshape(h2, 2, w2, 2).max(axis=(1, 3))
-    join = max(1, int(round(JOIN_MM * px_mm / 2)))
-    joined = ndimage.maximum_filter(half, size=2 * join + 1)
-    groups, n = ndimage.label(joined, structure=np.ones((3, 3)))
+    # Stroke groups are found in cells of about JOIN_MM / 2: ink in cells that touch after two
+    # cells of growth is one group, so gaps up to about 1.5 x JOIN_MM (a rule and its mask) are bridged.
+    k = max(1, int(round(JOIN_MM * px_mm / 2)))
+    hk, wk = -(-ink.shape[0] // k), -(-ink.shape[1] // k)
+    cellmap = np.zeros((hk * k, wk * k), bool)
+    cellmap[:ink.shape[0], :ink.shape[1]] = ink
+    cellmap = cellmap.reshape(hk, k, wk, k).any(axis=(1, 3))
+    groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
     ys, xs = np.nonzero(ink)
-    gid = groups[ys // 2, xs // 2]
+    gid = groups[ys // k, xs // k]
     ys_abs, xs_abs = ys + y0, xs + x0
 
     # Rows and columns by position; the last index of each = outside the table body.
@@ -184,9 +201,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     middle = (row < nrows) & (np.abs((ys_abs - row_top) / row_h - 0.5) <= 0.25)
     centre = _areas(np.where(middle, row * (ncols + 1) + col, -1), ys_abs, xs_abs, mm2, px_mm, ncols + 1)
 
-    prow2d = np.full(ink.shape, -1, np.int32)
+    prow2d = np.full(ink.shape, -1, np.int16)
     prow2d[ys, xs] = prow
-    gcol2d = np.full(ink.shape, -1, np.int32)
+    gcol2d = np.full(ink.shape, -1, np.int16)
     gcol2d[ys, xs] = group_col[gid]
     consent_col = names.index("consent") if "consent" in names else -1
     reach = TICK_REACH_MM * 72 / 25.4
@@ -235,10 +252,20 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 region = prow2d[by0:by1, bx0:bx1]
                 gcols = gcol2d[by0:by1, bx0:bx1]
                 inked = region >= 0
-                area = (inked & (region == r) & (gcols == consent_col)).sum() / mm2
+                own = inked & (region == r) & (gcols == consent_col)
                 # A signature's flourish may reach past its column: it only matters inside the box.
                 inside = (slice(int(round(reach * s)), -int(round(reach * s)) or None),) * 2
                 foreign = (inked[inside] & (gcols[inside] != consent_col)).sum() / mm2
+                # A tick touches its box; ink only beside it (a flourish's tail) is not a tick.
+                near = int(round((reach - BOX_TOUCH_MM * 72 / 25.4) * s))
+                touching = own[(slice(near, -near or None),) * 2].sum() / mm2
+                area = own.sum() / mm2 if touching >= TICK_TOUCH_MM2 else 0.0
+                if touching < TICK_TOUCH_MM2 and own.sum() / mm2 >= TICK_MM2:
+                    doubts.append(("scan_doubt_faint", (("area", f"{own.sum() / mm2:.2f}"),)))
+                # Ink up against the column's rule left of the first box came across it, cut off
+                # from a signature by the rule: not a tick of its own.
+                if box is rl.yes and area and own[:, :int(round(0.9 * px_mm))].sum() / mm2 >= 0.1:
+                    doubts.append(("scan_doubt_foreign", ()))
                 if foreign >= TICK_MM2:
                     doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
@@ -251,6 +278,15 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                     doubts.append(("scan_doubt_filled", ()))
                 elif TICK_DOUBT_MM2 <= area < TICK_MM2:
                     doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
+                if area:
+                    # A tick stays near its box; a stroke reaching the row's rules came from elsewhere
+                    # (a signature's tail cut off by the column's rule).
+                    row_top, row_bottom = px_y(rl.rect.y1), px_y(rl.rect.y0)
+                    for g in np.unique(groups[by0 // k:by1 // k + 1, bx0 // k:bx1 // k + 1]):
+                        if g and group_col[g] == consent_col and main[g] == r:
+                            gy = ys_abs[gid == g]
+                            if gy.min() <= row_top + px_mm or gy.max() >= row_bottom - px_mm:
+                                doubts.append(("scan_doubt_foreign", ()))
                 marks.append(bool(area >= TICK_MM2))
             yes, no = marks
             if yes and no:

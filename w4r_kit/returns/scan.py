@@ -256,13 +256,34 @@ class PageReader:
         small = image[::2, ::2] < 0.5 * np.percentile(image, 95)
         labels, n = ndimage.label(small)
         min_w, lo, hi = (v * px_mm / 2 for v in HEADER_BAR_MM)
-        for sl in ndimage.find_objects(labels):
+        side = registration.MM * 5.0 * px_mm * 25.4 / 72 / 2          # a registration square, in px here
+        areas = np.bincount(labels.ravel())
+        squares = 0
+        for k, sl in enumerate(ndimage.find_objects(labels), start=1):
             ys, xs = sl
             if ys.start == 0 or xs.start == 0 or ys.stop == small.shape[0] or xs.stop == small.shape[1]:
                 continue                          # a lid strip along the edge, not a printed bar
             h, w = ys.stop - ys.start, xs.stop - xs.start
             if (w >= min_w and lo <= h <= hi) or (h >= min_w and lo <= w <= hi):
                 return True
+            if 0.75 * side <= min(h, w) and max(h, w) <= 1.4 * side and areas[k] >= 0.7 * h * w:
+                squares += 1
+        if squares >= 3:                          # three of the four corner squares
+            return True
+        if squares < 2:                           # cut off at most two of them
+            return False
+        # The header bar when writing touches it: a band of lines that are mostly dark over
+        # >= 140 mm, 4-14 mm thick, with lighter lines above and below it (not a photo).
+        mm_px = px_mm / 2
+        for dark in (small, small.T):
+            full = dark.sum(axis=1) >= HEADER_BAR_MM[0] * 0.85 * mm_px
+            edges = np.flatnonzero(np.diff(np.r_[0, full.astype(np.int8), 0]))
+            for start, stop in zip(edges[::2], edges[1::2]):
+                gap = int(4 * mm_px)
+                sums = dark.sum(axis=1)
+                above, below = sums[max(0, start - gap)], sums[min(len(dark) - 1, stop + gap)]
+                if 4 * mm_px <= stop - start <= 14 * mm_px and max(above, below) < 0.7 * sums[start:stop].max():
+                    return True
         return False
 
 
@@ -376,7 +397,7 @@ def reasons_text(words, reasons) -> str:
 def message_words(kit):
     """The words the reader speaks in (CLI lines, registry notes): English where the kit has
     it, else its first language. The review file uses the kit's first language."""
-    return kit.words.get("en") or kit.words[kit.config.campaign.languages[0]]
+    return kit.words["en"] if "en" in kit.words else kit.words[kit.config.campaign.languages[0]]
 
 
 MASTER_SOURCE = "scan-master"       # registry counts of photocopied master sheets: per case, no group ("")
