@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
-from w4r_kit.layout.common import typeset
+from w4r_kit.layout.text import typeset
 from pdfcheck import page_texts
 
 CASE = "cases/sebnem-korur-fincanci.yaml"

@@ -18,8 +18,8 @@ from reportlab.lib.units import inch, mm
 from conftest import ROOT, Cli
 from pdfcheck import (all_boxes, bleed_faults, boxes, char_boxes, independent_check, missing_tools, outline,
                       page_texts, reader, render)
-from w4r_kit.layout.common import (CROP_MARK_ROOM_MM, ENVELOPES, Geometry,
-                                   paragraph, typeset)
+from w4r_kit.layout.grid import CROP_MARK_ROOM_MM, ENVELOPES, Geometry
+from w4r_kit.layout.text import paragraph, typeset
 
 BLEED_MM = 3
 SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}

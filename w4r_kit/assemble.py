@@ -16,7 +16,10 @@ from . import qr
 from .errors import KitError, Problem
 from .layout import (advice, case_sheet, cover, letter, letterhead, poster, scan_marks, signature_sheet,
                      solidarity_cards, successes)
-from .layout.common import MIN_TEXT_PT, Context, Document, Geometry, Metadata
+from .layout.context import Context
+from .layout.document import Document, Metadata
+from .layout.grid import Geometry
+from .layout.typescale import MIN_TEXT_PT
 from .layout.overflow import Overflow
 from .load import Kit, Source, case_line, case_sources, config_sources, success_sources
 from .model import Case

@@ -18,7 +18,8 @@ from .config import did_you_mean
 from .errors import KitError, Problems
 from .groups import load_groups
 from .layout import collector, return_form
-from .layout.common import Context, Document
+from .layout.context import Context
+from .layout.document import Document
 from .layout.overflow import Overflow
 from .load import Kit, Source, load_project
 from .model import Case, Group

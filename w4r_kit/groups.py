@@ -79,7 +79,8 @@ def _too_wide(text: str, kit: Kit, lang: str | None) -> float:
     """0 if the footer line with this group name keeps its normal size, else its width / room."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from .layout.common import PAPER_SIZES, Geometry, typeset
+    from .layout.grid import PAPER_SIZES, Geometry
+    from .layout.text import typeset
     from .layout.signature_sheet import FOOTER_PT, footer_room
     room = min(footer_room(Geometry(paper)) for paper in PAPER_SIZES)
     langs = [lang] if lang in kit.words else sorted(kit.words)

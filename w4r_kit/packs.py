@@ -18,7 +18,8 @@ from .assemble import context, metadata
 from .errors import KitError, Problem
 from .groups import check_group_name, check_tracking_value
 from .layout import case_sheet, letter, letterhead
-from .layout.common import Context, Document
+from .layout.context import Context
+from .layout.document import Document
 from .layout.overflow import Overflow
 from .load import Kit, cannot_draw
 from .model import AUDIENCES, Case, Group

@@ -319,7 +319,7 @@ def _fixed_zip_dates(data: bytes) -> bytes:
     """openpyxl stamps the clock into the zip and docProps; rewrite both for reproducible files."""
     import re
     import zipfile
-    from .layout.common import build_time
+    from .layout.document import build_time
     import time
     when = time.gmtime(build_time())
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", when).encode()
@@ -342,7 +342,7 @@ def _fixed_zip_dates(data: bytes) -> bytes:
 def as_of_date() -> "dt.date":
     """The date printed on the results: the build time (SOURCE_DATE_EPOCH when set)."""
     import datetime as dt
-    from .layout.common import build_time
+    from .layout.document import build_time
     return dt.datetime.fromtimestamp(build_time(), dt.timezone.utc).date()
 
 
@@ -350,7 +350,7 @@ def report_pdf(kit, results: Results, lang: str) -> bytes:
     """results-<lang>.pdf: figures, rule and prize, ranking, charts per case and per group."""
     from .assemble import context, metadata
     from .layout import results_report
-    from .layout.common import Document
+    from .layout.document import Document
     ctx = context(kit, lang)
     cfg = kit.config
     title = ctx.words.get("results_title") + " — " + ctx.words.get(
@@ -370,7 +370,8 @@ def certificate_pdf(kit, results: Results, group: GroupResult) -> bytes:
     has no words for it)."""
     from .assemble import context, metadata
     from .layout import certificate
-    from .layout.common import Context, Document
+    from .layout.context import Context
+    from .layout.document import Document
     lang = group.lang if group.lang in kit.words else kit.config.campaign.languages[0]
     base = context(kit, lang)
     ctx = Context(base.config, base.words, base.fonts, certificate.Landscape(base.geometry.paper,

@@ -7,8 +7,11 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 
 from ..model import Case, Group
-from .common import (GREY, Context, Document, draw_paragraph, draw_text, titled_band,
-                     fit_address, footer)
+from .context import Context
+from .document import Document
+from .furniture import footer, titled_band
+from .text import draw_paragraph, draw_text, fit_address
+from .typescale import GREY
 from .overflow import Overflow
 
 RULES = {

@@ -5,10 +5,12 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 
 from ..model import Case
-from .common import (GREY, Context, Document, band, draw_paragraph, draw_text, fit_paragraph,
-                     footer, image_reader)
+from .context import Context
+from .document import Document, image_reader
+from .furniture import band, footer
+from .text import draw_paragraph, draw_text, fit_paragraph
+from .typescale import BODY, GREY, LEAD, NOTE
 from .grid import SLIM_BAND_MM
-from .typescale import BODY, LEAD, NOTE
 from .overflow import Overflow
 
 # The yellow block that carries the title. Letter is 17.6 mm shorter than A4: its

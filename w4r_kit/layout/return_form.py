@@ -5,10 +5,12 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from ..model import Case, Group
-from .common import (GREY, LIGHT, RULE, Context, Document, draw_paragraph, draw_text, fit_paragraph, footer,
-                     titled_band)
+from .context import Context
+from .document import Document
+from .furniture import footer, titled_band
+from .text import draw_paragraph, draw_text, fit_paragraph
+from .typescale import GREY, LABEL, LIGHT, RULE, WRITING_LINE_PT
 from .overflow import Overflow
-from .typescale import LABEL, WRITING_LINE_PT
 
 ROW_MM = 12
 HEAD_MM = 12

@@ -31,7 +31,7 @@ MARK_TOP_MM = 33.0          # top squares sit just under the 30 mm brand band, i
 CODE_MODULE_MM = 0.8        # 21 modules -> 16.8 mm: 4.7 px a module at 150 dpi, 6.3 px at 200 dpi
 CODE_EC = "Q"               # 11 bytes fit version 1 at Q; a copier's smudge costs < 25 %
 CODE_QUIET_MODULES = 4      # ISO/IEC 18004 quiet zone
-CODE_LEFT_MM = 18.0         # the code's left edge: on the text column (layout.common.MARGIN_MM)
+CODE_LEFT_MM = 18.0         # the code's left edge: on the text column (grid.MARGIN_MM)
 CODE_BOTTOM_MM = 9.0        # the code's bottom edge, level with the lower squares
 
 SHEET_PREFIX = "W4R:"       # an issued sheet: "W4R:" + sheet id

@@ -19,12 +19,13 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import qr
 from ..model import Case
-from .common import (GREY, RULE, Context, Document, draw_qr, draw_text, fit_paragraph, string_width,
-                     titled_band, typeset)
-from .furniture import draw_url
+from .context import Context
+from .document import Document
+from .furniture import draw_qr, draw_url, titled_band
+from .text import draw_text, fit_paragraph, string_width, typeset
+from .typescale import GREY, LABEL, MIN_TEXT_PT, RULE, WRITING_LINE_PT
 from .grid import Geometry
 from .overflow import Overflow
-from .typescale import LABEL, MIN_TEXT_PT, WRITING_LINE_PT
 from ..tracking import short_url
 from reportlab.lib.enums import TA_RIGHT
 from . import scan_marks

@@ -13,7 +13,11 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
-from ..layout.common import GREY, Context, Document, Geometry, Metadata, draw_paragraph, draw_text
+from ..layout.context import Context
+from ..layout.document import Document, Metadata
+from ..layout.grid import Geometry
+from ..layout.text import draw_paragraph, draw_text
+from ..layout.typescale import GREY
 from .registration import apply
 
 MARGIN_MM = 12

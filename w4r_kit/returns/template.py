@@ -51,7 +51,7 @@ def _make(_kit_id: int, ref: _KitRef, case_id: str, lang: str, audience: str, pa
     import pypdfium2 as pdfium
     from ..assemble import context, metadata
     from ..layout import signature_sheet
-    from ..layout.common import Document
+    from ..layout.document import Document
     from ..layout.signature_sheet import SheetLabel
     kit = ref.kit
     case = next(c for c in kit.cases if c.id == case_id)
