@@ -52,6 +52,23 @@ def example_kit(tmp_path_factory) -> dict[str, Path]:
     return {lang: out / f"kit-{lang}.pdf" for lang in ("fr", "en", "lb")}
 
 
+@pytest.fixture(scope="session")
+def starter_once(tmp_path_factory) -> Path:
+    """A project made by `w4r-kit init`, once for the session: copy it, never change it."""
+    target = tmp_path_factory.mktemp("starter") / "kit"
+    result = Cli()("init", target)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture()
+def kit(starter_once, tmp_path) -> Path:
+    """A writable copy of the starter project (test files may override it with their own)."""
+    target = tmp_path / "kit"
+    shutil.copytree(starter_once, target)
+    return target
+
+
 @pytest.fixture()
 def starter(tmp_path) -> Path:
     """A fresh project made by `w4r-kit init`."""

@@ -3,7 +3,6 @@ inside the project, readable --help, one warning per skipped case, the dated let
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,20 +13,6 @@ from conftest import Cli
 from w4r_kit import __version__
 
 CASE = "sebnem-korur-fincanci"
-
-
-@pytest.fixture(scope="module")
-def starter_kit(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("small") / "kit"
-    assert Cli()("init", target).exit_code == 0
-    return target
-
-
-@pytest.fixture()
-def kit(starter_kit, tmp_path) -> Path:
-    target = tmp_path / "kit"
-    shutil.copytree(starter_kit, target)
-    return target
 
 
 def test_version(cli):
@@ -118,8 +103,8 @@ def _date_and_place_line(path: Path, page: int, printed: str):
     ("en", "2026-05-01", ", 1 May 2026"),
     ("lb", "2026-12-01", ", 1. Dezember 2026"),
 ])
-def test_dated_letter_line_has_the_comma_right_after_the_place(cli, starter_kit, tmp_path, lang, date, printed):
-    r = cli("case", CASE, "--lang", lang, "--date", date, "--sheets", "0", "--project", starter_kit,
+def test_dated_letter_line_has_the_comma_right_after_the_place(cli, starter_once, tmp_path, lang, date, printed):
+    r = cli("case", CASE, "--lang", lang, "--date", date, "--sheets", "0", "--project", starter_once,
             "--out", tmp_path)
     assert r.exit_code == 0, r.output
     (comma, end), (rule_left, _, rule_right, _) = _date_and_place_line(tmp_path / f"{CASE}-{lang}.pdf", 1, printed)

@@ -21,20 +21,6 @@ EN_WORDS = "letter_templates/en/strings.yaml"
 DICTIONARIES = ", ".join(sorted(pyphen.LANGUAGES))
 
 
-@pytest.fixture(scope="module")
-def starter_once(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("starter") / "kit"
-    assert Cli()("init", target).exit_code == 0
-    return target
-
-
-@pytest.fixture()
-def kit(starter_once, tmp_path) -> Path:
-    target = tmp_path / "kit"
-    shutil.copytree(starter_once, target)
-    return target
-
-
 def set_word(project: Path, file: str, key: str, value: str) -> None:
     path = project / file
     source = path.read_text(encoding="utf-8")

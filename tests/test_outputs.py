@@ -4,7 +4,6 @@ manifest, and dist/ no kit of a language the campaign dropped; only files the to
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,20 +12,6 @@ import pytest
 from conftest import Cli
 
 RECORD = ".w4r-kit.sha256"
-
-
-@pytest.fixture(scope="module")
-def starter_kit(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("outputs") / "kit"
-    assert Cli()("init", target).exit_code == 0
-    return target
-
-
-@pytest.fixture()
-def kit(starter_kit, tmp_path) -> Path:
-    target = tmp_path / "kit"
-    shutil.copytree(starter_kit, target)
-    return target
 
 
 def names(folder: Path) -> list[str]:

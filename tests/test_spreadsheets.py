@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -14,20 +13,6 @@ from conftest import Cli
 
 UTF8_EXPORT = ("in the spreadsheet, save it as 'CSV UTF-8 (Comma delimited)' (Excel) or as 'Text CSV' with the "
                "character set 'Unicode (UTF-8)' (LibreOffice), or as an .xlsx workbook")
-
-
-@pytest.fixture(scope="module")
-def starter_kit(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("sheets") / "kit"
-    assert Cli()("init", target).exit_code == 0
-    return target
-
-
-@pytest.fixture()
-def kit(starter_kit, tmp_path) -> Path:
-    target = tmp_path / "kit"
-    shutil.copytree(starter_kit, target)
-    return target
 
 
 def workbook(path: Path, rows: list[list[object]], extra_sheet: bool = False) -> Path:
