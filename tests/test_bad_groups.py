@@ -116,7 +116,7 @@ def test_not_utf8_and_empty(cli, kit):
     assert fails(cli, kit, GOOD.encode("utf-16")) == [
         "groups.csv: is UTF-16 text ('Unicode Text'); in the spreadsheet, save it as 'CSV UTF-8 (Comma delimited)' "
         "(Excel) or as 'Text CSV' with the character set 'Unicode (UTF-8)' (LibreOffice), or as an .xlsx workbook"]
-    assert fails(cli, kit, "") == ["groups.csv:1: is empty; the first line must be the header id,name,lang,sheets"]
+    assert fails(cli, kit, "") == ["groups.csv:1: is empty; the first line must be the header of a groups file with the columns id,name,lang,sheets"]
 
 
 def test_characters_the_fonts_cannot_draw_in_a_group(cli, kit):

@@ -48,24 +48,33 @@ class Table:
     kind: str                  # "CSV line" or "row" (for messages that count them)
 
 
-def read_table(file: Path, problems: Problems) -> Table | None:
-    """The header and rows of a CSV or .xlsx file; None (with the problem added) if unreadable."""
+GROUPS = "a groups file with the columns id,name,lang,sheets"
+
+
+def read_table(file: Path, problems: Problems, what: str = GROUPS) -> Table | None:
+    """The header and rows of a CSV or .xlsx file; None (with the problem added) if unreadable.
+
+    `what` says in messages what the file should be, e.g. "the online petition's export".
+    """
     suffix = file.suffix.lower()
     if suffix in (".xls", ".ods", ".numbers"):
         problems.add(f"is a '{suffix}' file; save it as an .xlsx workbook or as CSV UTF-8", file)
         return None
+    if suffix not in ("", ".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        problems.add(f"is a '{suffix}' file; give {what} as .csv or .xlsx", file)
+        return None
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        problems.add("does not exist; give the path of a CSV or .xlsx file with columns id,name,lang,sheets", file)
+        problems.add(f"does not exist; give the path of {what} (.csv or .xlsx)", file)
         return None
     except OSError as exc:
         problems.add(f"cannot be read: {exc.strerror}", file)
         return None
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(file, data, problems)
+        return _read_xlsx(file, data, problems, what)
     text = _decode(file, data, problems)
-    return None if text is None else _read_csv(file, text, problems)
+    return None if text is None else _read_csv(file, text, problems, what)
 
 
 def _decode(file: Path, data: bytes, problems: Problems) -> str | None:
@@ -107,13 +116,13 @@ def _as_cp1252(data: bytes) -> str | None:
     return text
 
 
-def _read_csv(file: Path, text: str, problems: Problems) -> Table | None:
+def _read_csv(file: Path, text: str, problems: Problems, what: str) -> Table | None:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        problems.add("is empty; the first line must be the header id,name,lang,sheets", file, 1)
+        problems.add(f"is empty; the first line must be the header of {what}", file, 1)
         return None
-    # Spreadsheets set to a European locale export with ';'.
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    # Spreadsheets set to a European locale export with ';', some platforms with tabs.
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     end = 0
@@ -134,7 +143,7 @@ def _read_csv(file: Path, text: str, problems: Problems) -> Table | None:
     return Table([h.strip() for h in rows[0].cells], rows[1:], "line")
 
 
-def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
+def _read_xlsx(file: Path, data: bytes, problems: Problems, what: str) -> Table | None:
     import openpyxl
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -145,7 +154,7 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
         return None
     sheets = [ws for ws in book.worksheets if ws.max_row > 1 or ws.max_column > 1 or ws.cell(1, 1).value]
     if not sheets:
-        problems.add("is empty; the first row must be the header id,name,lang,sheets", file, 1)
+        problems.add(f"is empty; the first row must be the header of {what}", file, 1)
         return None
     sheet = sheets[0]
     if len(sheets) > 1:
@@ -162,7 +171,7 @@ def _read_xlsx(file: Path, data: bytes, problems: Problems) -> Table | None:
                          "spreadsheet and save it again, or type the value", file, n)
         rows.append(Row(n, n, [_cell_text(v) for v in values], bool(unsaved)))
     if not rows or not any(c.strip() for c in rows[0].cells):
-        problems.add(f"sheet '{sheet.title}' is empty on row 1; it must be the header id,name,lang,sheets", file, 1)
+        problems.add(f"sheet '{sheet.title}' is empty on row 1; it must be the header of {what}", file, 1)
         return None
     header = [h.strip() for h in rows[0].cells]
     while header and not header[-1]:
