@@ -16,7 +16,7 @@ from ..model import Case
 from ..tracking import short_url
 from .context import Context
 from .document import Document, image_reader
-from .furniture import band, campaign_mark, draw_qr, draw_url, footer, full_width_bar
+from .furniture import band, campaign_mark, draw_qr, draw_url, footer, full_width_bar, photo_box
 from .grid import BAND_MM, FOOTER_MM, FOOTER_RULE_MM, GUTTER_MM, SLIM_BAND_MM
 from .overflow import Overflow
 from .text import (column_height, draw_column, draw_text, fill_columns, fit_address, fit_paragraph,
@@ -177,15 +177,7 @@ def _photo(c, ctx: Context, case: Case, x: float, top: float, h: float) -> None:
     w = PHOTO_W_MM * mm
     y = g.y(top) - h
     if case.photo:
-        img = image_reader(case.photo, keep_alpha=False)    # the photo box is opaque: alpha on white
-        iw, ih = img.getSize()
-        scale = max(w / iw, h / ih)          # fill the box, centred crop
-        c.saveState()
-        path = c.beginPath()
-        path.rect(x, y, w, h)
-        c.clipPath(path, stroke=0, fill=0)
-        c.drawImage(img, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale)
-        c.restoreState()
+        photo_box(c, case.photo, x, y, w, h)
         if case.photo_credit:
             draw_text(c, ctx, ctx.words.get("photo_credit_label", credit=case.photo_credit), x,
                       top + h + 3 * mm, CAPTION.pt, color=GREY, max_width=w)

@@ -10,6 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import qr
 from .context import Context
+from .document import image_reader
 from .grid import BAND_MM, FOLD_MARKS, FOOTER_MM, FOOTER_RULE_MM
 from .text import draw_text, fit_address, string_width
 from .overflow import Overflow
@@ -58,6 +59,20 @@ def footer(c: Canvas, ctx: Context, left: str, right: str = "", page: int | None
     right_w = draw_text(c, ctx, right, x, y, CAPTION.pt, color=GREY, anchor="right") if right else 0
     draw_text(c, ctx, left, g.margin, y, CAPTION.pt, color=GREY,
               max_width=x - g.margin - right_w - (4 * mm if right else 0))
+
+
+def photo_box(c: Canvas, path, x: float, y: float, w: float, h: float) -> None:
+    """A photo filling the box x, y, w, h (y up) and cropped to it, centred; the box is opaque,
+    so transparency is flattened on white."""
+    img = image_reader(path, keep_alpha=False)
+    iw, ih = img.getSize()
+    scale = max(w / iw, h / ih)
+    c.saveState()
+    clip = c.beginPath()
+    clip.rect(x, y, w, h)
+    c.clipPath(clip, stroke=0, fill=0)
+    c.drawImage(img, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale)
+    c.restoreState()
 
 
 def campaign_mark(c: Canvas, ctx: Context, x: float, top: float, size: float = 9) -> None:

@@ -16,8 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..model import Success
 from .context import Context
-from .document import Document, image_reader
-from .furniture import footer, titled_band
+from .document import Document
+from .furniture import footer, photo_box, titled_band
 from .grid import BAND_MM, FOOTER_MM
 from .overflow import Overflow
 from .text import draw_text, paragraph
@@ -142,18 +142,9 @@ class _Block:
         return max(y, top + (PHOTO_H_MM * mm + 1 + self.credit_h if s.photo else 0))
 
     def _photo(self, c: Canvas, x: float, top: float) -> None:
-        ctx, s, g = self.ctx, self.success, self.ctx.geometry
+        s, g = self.success, self.ctx.geometry
         w, h = PHOTO_W_MM * mm, PHOTO_H_MM * mm
-        img = image_reader(s.photo, keep_alpha=False)
-        iw, ih = img.getSize()
-        scale = max(w / iw, h / ih)            # fill the box, centred crop
-        y = g.y(top) - h
-        c.saveState()
-        path = c.beginPath()
-        path.rect(x, y, w, h)
-        c.clipPath(path, stroke=0, fill=0)
-        c.drawImage(img, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale)
-        c.restoreState()
+        photo_box(c, s.photo, x, g.y(top) - h, w, h)
         self.credit.drawOn(c, x, g.y(top + h + 1) - self.credit_h)
 
 
