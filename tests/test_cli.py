@@ -117,6 +117,14 @@ def test_unknown_case(cli):
     assert "no case 'dang-dinh-bah'; did you mean 'dang-dinh-bach'?" in r.stderr
 
 
+@pytest.mark.parametrize("typed, meant", [("sebnem", "sebnem-korur-fincanci"), ("Joel", "joel-paredes")])
+def test_unknown_case_named_by_the_start_of_its_id(cli, typed, meant):
+    r = cli("case", typed, "--lang", "fr", "--project", ROOT)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-2] == (f"cases: ID: no case '{typed}'; did you mean '{meant}'?; "
+                                         "'w4r-kit list' shows them")
+
+
 def test_same_inputs_and_source_date_epoch_give_identical_bytes(cli, starter, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
     outputs = []

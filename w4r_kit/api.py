@@ -61,7 +61,7 @@ def build_case(project: Project, case_id: str, lang: str, options: Options) -> R
     """
     from .registry import Registry, case_keys, issue, login_name, record_case
     from .tracking import slug
-    kit = load_project(project, [lang], case_ids=[case_id])
+    kit = load_project(project, [lang], case_ids=[case_id], case_field="ID")   # the argument of `case`
     if len(kit.languages) != 1:
         raise KitError(Problem("", 0, "--lang", f"'{lang}' names {len(kit.languages)} languages; "
                                "'case' makes one language's file: give one, e.g. --lang fr"))

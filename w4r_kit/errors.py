@@ -29,7 +29,11 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The one of `choices` that `word` is a near miss of (a typo), if any."""
     by_folded = {str(c).casefold(): str(c) for c in choices}
     close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
-    return by_folded[close[0]] if close else None
+    if close:
+        return by_folded[close[0]]
+    # The start of a long id ('sebnem' for 'sebnem-korur-fincanci'), if it names only one.
+    starting = [c for folded, c in by_folded.items() if len(word) >= 3 and folded.startswith(word.casefold())]
+    return starting[0] if len(starting) == 1 else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

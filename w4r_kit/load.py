@@ -64,7 +64,8 @@ class Source:
 
 
 def load_project(project: Project, languages: list[str] | None = None, allow_incomplete: bool = False,
-                 case_ids: list[str] | None = None, today: dt.date | None = None) -> Kit:
+                 case_ids: list[str] | None = None, today: dt.date | None = None,
+                 case_field: str = "--case") -> Kit:
     """Read and check everything; raise KitError listing every problem (warnings included)."""
     problems = Problems(project.root)
     config = load_config(project, problems, today)
@@ -75,7 +76,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             # A case whose file failed to load has its own problems listed already.
             if case_id not in known and not any(project.cases_dir.glob(f"{case_id}.y*ml")):
                 problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
-                             project.cases_dir, 0, "--case")
+                             project.cases_dir, 0, case_field)
         cases = [c for c in cases if c.id in case_ids]
     campaign_langs = list(config.campaign.languages) if config else []
     # `--lang fr,nl` means two languages; one that is not the campaign's is one problem,
