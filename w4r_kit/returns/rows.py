@@ -26,9 +26,6 @@ TICK_REACH_MM = 1.5          # a tick counts this far outside its box ...
 BOX_TOUCH_MM = 0.8           # ... if some of it is this close to the box (its outline's mask is 0.5 mm)
 TICK_TOUCH_MM2 = 0.2
 FILLED_SHARE = 0.7           # a box's inside this dark: filled in (a correction?) -> review
-TAIL_NEAR_MM = 1.2           # a stroke crossing the consent column's rule: ink this close left of it ...
-TAIL_GAP_MM = 0.9            # ... and this close right of it (the yes box's outline starts 1.0 mm from the rule)
-TAIL_RISE_MM = 0.6           # ... at the same height, within this
 JOIN_MM = 1.0                # ink this close is one stroke group (bridges a rule and its 0.5 mm mask)
 SPLIT_SHARE = 0.15           # a row holding this share of a stroke group (and writing-sized) keeps its part
 ALIGN_MIN = 0.75             # share of the sheet's solid black found dark: below, the page does not match
@@ -138,27 +135,6 @@ def _grow(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def tails(ys: np.ndarray, xs: np.ndarray, gid: np.ndarray, n_left: int, n: int, rule: int, px_mm: float
-          ) -> np.ndarray:
-    """Per stroke group: True for a group in the consent column (labels above n_left) that
-    continues a stroke of the column before it across the rule: ink on both sides close to the
-    rule (its printed mask is 0.5 mm wide) at the same height."""
-    near = TAIL_NEAR_MM * px_mm
-    out = np.zeros(n + 1, bool)
-    left = (xs < rule) & (xs >= rule - near) & (gid <= n_left)
-    right = (xs >= rule) & (xs <= rule + TAIL_GAP_MM * px_mm) & (gid > n_left)
-    if not left.any() or not right.any():
-        return out
-    height = int(ys.max()) + 1
-    rows_left = np.zeros(height + 1, bool)
-    rows_left[ys[left]] = True
-    pad = max(1, int(round(TAIL_RISE_MM * px_mm)))
-    rows_left = ndimage.maximum_filter1d(rows_left.view(np.uint8), 2 * pad + 1).view(bool)
-    out[np.unique(gid[right][rows_left[ys[right]]])] = True
-    out[0] = False
-    return out
-
-
 def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading:
     lay = template.layout
     s = dpi / 72                                   # px per point
@@ -194,10 +170,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
         groups, n = ndimage.label(_grow(_grow(left)) & (np.arange(wk) < cut), structure=np.ones((3, 3)))
         rgroups, rn = ndimage.label(_grow(_grow(right)) & (np.arange(wk) >= cut), structure=np.ones((3, 3)))
         groups[rgroups > 0] = rgroups[rgroups > 0] + n
-        n_left, n = n, n + rn
+        n += rn
     else:
         groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
-        n_left = n
     ys, xs = np.nonzero(ink)
     gid = groups[ys // k, xs // k]
     ys_abs, xs_abs = ys + y0, xs + x0
@@ -243,10 +218,6 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     gcol2d[ys, xs] = group_col[gid]
     consent_col = names.index("consent") if "consent" in names else -1
     reach = TICK_REACH_MM * 72 / 25.4
-    tail2d = np.zeros(ink.shape, bool)
-    if lay.consent:
-        is_tail = tails(ys, xs, gid, n_left, n, px_x(lay.columns["consent"][0]) - x0, px_mm)
-        tail2d[ys, xs] = is_tail[gid]
 
     readings = []
     for r, rl in enumerate(lay.rows):
@@ -285,18 +256,14 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                     doubts.append(("scan_doubt_lonely", ()))
         yes = no = False
         if lay.consent and rl.yes is not None:
-            marks, tail_only, box_doubts = [], [], []
+            marks = []
             for box in (rl.yes, rl.no):
-                bd = []
-                box_doubts.append(bd)
                 bx0, bx1 = px_x(box.x0 - reach) - x0, px_x(box.x1 + reach) - x0
                 by0, by1 = px_y(box.y1 + reach) - y0, px_y(box.y0 - reach) - y0
                 region = prow2d[by0:by1, bx0:bx1]
                 gcols = gcol2d[by0:by1, bx0:bx1]
                 inked = region >= 0
                 own = inked & (region == r) & (gcols == consent_col)
-                # Only a signature's tail, come across the column's rule (see tails())?
-                tail_only.append(own.any() and (own & ~tail2d[by0:by1, bx0:bx1]).sum() / mm2 < TICK_DOUBT_MM2)
                 # A signature's flourish may reach past its column: it only matters inside the box.
                 inside = (slice(int(round(reach * s)), -int(round(reach * s)) or None),) * 2
                 foreign = (inked[inside] & (gcols[inside] != consent_col)).sum() / mm2
@@ -305,13 +272,13 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 touching = own[(slice(near, -near or None),) * 2].sum() / mm2
                 area = own.sum() / mm2 if touching >= TICK_TOUCH_MM2 else 0.0
                 if touching < TICK_TOUCH_MM2 and own.sum() / mm2 >= TICK_MM2:
-                    bd.append(("scan_doubt_faint", (("area", f"{own.sum() / mm2:.2f}"),)))
+                    doubts.append(("scan_doubt_faint", (("area", f"{own.sum() / mm2:.2f}"),)))
                 # Ink up against the column's rule left of the first box came across it, cut off
                 # from a signature by the rule: not a tick of its own.
                 if box is rl.yes and area and own[:, :int(round(0.9 * px_mm))].sum() / mm2 >= 0.1:
-                    bd.append(("scan_doubt_foreign", ()))
+                    doubts.append(("scan_doubt_foreign", ()))
                 if foreign >= TICK_MM2:
-                    bd.append(("scan_doubt_foreign", ()))
+                    doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
                 ix0, ix1 = px_x(box.x0) + 2 - x0, px_x(box.x1) - 2 - x0
                 iy0, iy1 = px_y(box.y1) + 2 - y0, px_y(box.y0) - 2 - y0
@@ -319,9 +286,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 inner_paper = paper[iy0:iy1, ix0:ix1]
                 filled = inner.size and (inner < 0.6 * inner_paper).mean() >= FILLED_SHARE
                 if filled:
-                    bd.append(("scan_doubt_filled", ()))
+                    doubts.append(("scan_doubt_filled", ()))
                 elif TICK_DOUBT_MM2 <= area < TICK_MM2:
-                    bd.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
+                    doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
                 if area:
                     # A tick stays near its box; a stroke reaching the row's rules came from elsewhere
                     # (a signature's tail cut off by the column's rule).
@@ -330,13 +297,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                         if g and group_col[g] == consent_col and main[g] == r:
                             gy = ys_abs[gid == g]
                             if gy.min() <= row_top + px_mm or gy.max() >= row_bottom - px_mm:
-                                bd.append(("scan_doubt_foreign", ()))
+                                doubts.append(("scan_doubt_foreign", ()))
                 marks.append(bool(area >= TICK_MM2))
             yes, no = marks
-            # A signature's tail through the yes box and a tick in the no box: the tick is the choice.
-            if yes and no and tail_only[0] and not tail_only[1]:
-                yes, box_doubts[0] = False, []
-            doubts += [d for bd in box_doubts for d in bd]
             if yes and no:
                 doubts.append(("scan_doubt_both", ()))
             if (yes or no) and not signed:
