@@ -104,6 +104,10 @@ def main() -> None:
         print(f"| {mode} | {pages} | {s.rows_right}/{s.rows} = {100 * s.row_accuracy:.2f} % | {s.to_review}/{s.sheets} "
               f"= {100 * s.review_share:.0f} % | {s.blanks_right}/{s.blanks} | {s.others_right}/{s.others} | "
               f"{s.duplicates_said}/{s.duplicates} | {s.wrong_group} | {speed} |")
+    print("\nwhy sheets go to review (a sheet may have several reasons):")
+    for mode, _, s, _ in rows + [("all", 0, total, [])]:
+        why = ", ".join(f"{key} {n}" for key, n in s.reasons.most_common()) or "-"
+        print(f"- {mode}: {why}")
     print(f"\n(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end; work files in {work})")
 
 

@@ -14,6 +14,7 @@ import csv
 import json
 import math
 import shutil
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -457,6 +458,7 @@ class Score:
     duplicates: int = 0
     duplicates_said: int = 0
     wrong: list = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)   # review reason (strings key) -> sheets
 
     def add(self, other: Score) -> None:
         for k, v in vars(other).items():
@@ -496,6 +498,11 @@ def score(pages, truth: list[PageTruth]) -> Score:
             s.sheets += 1
             if page.status == "review":
                 s.to_review += 1
+                keys = set()
+                for key, values in page.reasons:      # a doubtful row: its doubts, by kind
+                    keys |= {k for k, _ in dict(values)["doubts"]} if key == "scan_row" else {key}
+                for key in sorted(keys or {page.detail or "?"}):
+                    s.reasons[key] += 1
                 continue
             if page.status not in ("read", "master") or page.reading is None:
                 s.wrong.append(f"p{page.page}: sheet read as {page.status} ({page.detail})")

@@ -287,6 +287,27 @@ def test_returns_add_on_the_command_line(issued, cli):
     assert result.exit_code == 2
 
 
+def test_photocopied_master_sheets_read_from_scans_count_per_case_not_for_a_group(issued):
+    """The reader records a master sheet's signatures as a count with no group (source
+    scan-master): the results count them for the case and in the totals, ranked nowhere."""
+    from w4r_kit.load import load_project
+    from w4r_kit.results import compute
+    from w4r_kit.returns.scan import MASTER_SOURCE
+    project = Project.at(issued, None)
+    kit = load_project(project, allow_incomplete=True)
+    with Registry.open(project) as reg:
+        before = compute(kit, reg)
+        reg.add_count("", "kyung-seok-park", 0, 11, MASTER_SOURCE, "scan.pdf page 3")
+        reg.add_count("", "kyung-seok-park", 0, 4, MASTER_SOURCE, "scan.pdf page 4")
+        after = compute(kit, reg)
+    assert before.without_group == {}
+    assert after.without_group["kyung-seok-park"].signatures == 15
+    assert after.by_case["kyung-seok-park"].signatures == before.by_case["kyung-seok-park"].signatures + 15
+    assert after.totals.signatures == before.totals.signatures + 15
+    assert [(g.group_id, g.total, g.rank) for g in after.groups] == [(g.group_id, g.total, g.rank)
+                                                                    for g in before.groups]
+
+
 def test_returns_online_without_a_tracking_column_says_what_to_export(issued, tmp_path, cli):
     export = tmp_path / "export.csv"
     export.write_text("Date,Email\n2024-12-01,a@example.org\n", encoding="utf-8")

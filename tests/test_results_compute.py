@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from w4r_kit.model import CampaignConfig, KitConfig, ResultsConfig, SectionConfig
-from w4r_kit.results import HandCount, Issued, Ledger, Online, Scanned, compute_ledger, results_csv
+from w4r_kit.results import Figures, HandCount, Issued, Ledger, Online, Scanned, compute_ledger, results_csv
 
 
 def config(**rule) -> KitConfig:
@@ -108,3 +108,15 @@ def test_public_ranking_has_names_and_totals_only():
     rows = public_ranking(r)
     assert [(row.rank, row.group_name, row.total, row.winner) for row in rows] == [(1, "B", 9, True), (2, "A", 4, False)]
     assert not hasattr(rows[0], "consent_yes") and not hasattr(rows[0], "group_id")
+
+
+def test_photocopied_master_sheets_count_per_case_and_in_the_totals_never_in_a_ranking():
+    led = ledger(("a", "en", "adult", [10], 0), ("b", "en", "adult", [4], 0))
+    led.masters += [HandCount("", "case-a", 0, 12), HandCount("", "case-a", 0, 3), HandCount("", "case-b", 0, 5)]
+    r = compute_ledger(config(prize_top=1), led)
+    assert {g.group_id: (g.figures.signatures, g.rank) for g in r.groups} == {"a": (10, 1), "b": (4, 2)}
+    assert r.without_group == {"case-a": Figures(15), "case-b": Figures(5)}
+    assert r.by_case["case-a"].signatures == 10 + 4 + 15 and r.by_case["case-b"].signatures == 5
+    assert r.totals.signatures == 14 + 20
+    assert [g.group_id for g in r.winners] == ["a"]
+    assert "" not in {g.group_id for g in r.groups}

@@ -77,6 +77,8 @@ class Ledger:
     scanned: list[Scanned] = field(default_factory=list)
     counts: list[HandCount] = field(default_factory=list)
     online: list[Online] = field(default_factory=list)
+    masters: list[HandCount] = field(default_factory=list)
+    """Signatures read from photocopied master sheets: per case, no group (group_id "")."""
 
 
 # --------------------------------------------------------------------------- the figures
@@ -138,6 +140,9 @@ class Results:
     sheets_returned: int
     without_case: Figures = Figures()
     """Counted for a group as a whole (no case): in the totals and per group, not per case."""
+    without_group: dict[str, Figures] = field(default_factory=dict)
+    """Per case, signatures on photocopied master sheets (no group): in the per-case figures
+    and the totals, never in a group's ranking."""
 
     @property
     def winners(self) -> list[GroupResult]:
@@ -233,10 +238,19 @@ def compute_ledger(config: KitConfig, ledger: Ledger) -> Results:
     for g in groups:
         for case, fig in g.by_case.items():
             by_case_total[case] += fig
-    # The season's totals include the online signatures no group can claim: they were made.
-    totals = sum((g.figures for g in groups), Figures()) + Figures(online=unattributed)
+    without_group: dict[str, Figures] = defaultdict(Figures)
+    for count in ledger.masters:
+        without_group[count.case or ""] += Figures(count.signatures, 0, count.letters)
+    for case, fig in without_group.items():
+        if case:
+            by_case_total[case] += fig
+    # The season's totals include what no group can claim (online signatures without a
+    # tracking code, signatures on photocopied masters): they were made.
+    totals = (sum((g.figures for g in groups), Figures()) + sum(without_group.values(), Figures())
+              + Figures(online=unattributed))
     return Results(rule, groups, dict(by_case_total), totals, unattributed, to_review,
-                   sum(g.sheets_issued for g in groups), sum(g.sheets_returned for g in groups), without_case)
+                   sum(g.sheets_issued for g in groups), sum(g.sheets_returned for g in groups), without_case,
+                   dict(without_group))
 
 
 def _rank(groups: list[GroupResult], rule: ResultsConfig) -> list[GroupResult]:

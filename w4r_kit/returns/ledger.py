@@ -79,6 +79,7 @@ def add_online_rows(reg: Registry, rows, source_file: str) -> None:
 
 def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
     """Everything of this campaign the results are computed from."""
+    from .scan import MASTER_SOURCE
     campaign = _campaign(config)
     s, p = sheets.c, packs.c
     issued_q = (select(s.sheet_id, s.group_id, p.group_name, s.lang, s.case_id, s.audience)
@@ -87,9 +88,13 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
         issued = [Issued(*row) for row in conn.execute(issued_q)]
         groups = {i.group_id for i in issued}
         c = counts.c
+        rows = list(conn.execute(select(c.group_id, c.case_id, c.letters, c.signatures, c.members, c.source)
+                                 .order_by(c.id)))
         hand = [HandCount(row.group_id, row.case_id, row.letters, row.signatures, row.members)
-                for row in conn.execute(select(c.group_id, c.case_id, c.letters, c.signatures, c.members)
-                                        .order_by(c.id)) if row.group_id in groups]
+                for row in rows if row.group_id in groups]
+        # Photocopied master sheets read from scans: no group, counted per case.
+        masters = [HandCount("", row.case_id, row.letters, row.signatures)
+                   for row in rows if not row.group_id and row.source == MASTER_SOURCE]
         o = online.c
         own_sheets = {i.sheet_id for i in issued}
         # Unattributed rows belong to no campaign by definition; they are counted with the
@@ -99,4 +104,4 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
                if row.group_id is None or row.group_id in groups or row.sheet_id in own_sheets]
     returned = reg.returns([i.sheet_id for i in issued])
     scanned = [Scanned(r.sheet_id, r.signatures or 0, r.consent_yes or 0, r.status) for r in returned.values()]
-    return Ledger(issued, scanned, hand, web)
+    return Ledger(issued, scanned, hand, web, masters)

@@ -161,7 +161,18 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     cellmap = np.zeros((hk * k, wk * k), bool)
     cellmap[:ink.shape[0], :ink.shape[1]] = ink
     cellmap = cellmap.reshape(hk, k, wk, k).any(axis=(1, 3))
-    groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
+    if lay.consent:
+        # Strokes are never joined across the consent column's rule: a tick drawn over the end
+        # of a signature stays a tick of its own (a signature's tail in the column is judged below).
+        cut = max(0, (px_x(lay.columns["consent"][0]) - x0) // k)
+        left, right = cellmap.copy(), cellmap.copy()
+        left[:, cut:] = right[:, :cut] = False
+        groups, n = ndimage.label(_grow(_grow(left)) & (np.arange(wk) < cut), structure=np.ones((3, 3)))
+        rgroups, rn = ndimage.label(_grow(_grow(right)) & (np.arange(wk) >= cut), structure=np.ones((3, 3)))
+        groups[rgroups > 0] = rgroups[rgroups > 0] + n
+        n += rn
+    else:
+        groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
     ys, xs = np.nonzero(ink)
     gid = groups[ys // k, xs // k]
     ys_abs, xs_abs = ys + y0, xs + x0
