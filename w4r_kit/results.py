@@ -7,13 +7,12 @@ it is tested without a database. `build_results` writes dist/results/.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import KitConfig, ResultsConfig
+from .tables import table_bytes
 
 RESULTS_DIR = "results"
 CERTIFICATES_DIR = "certificates"
@@ -295,60 +294,25 @@ def number(value: float) -> str:
 
 def results_csv(results: Results) -> bytes:
     """results.csv: one row per group that was issued sheets (SPEC §12)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for g in results.groups:
-        f = g.figures
-        per_member = number(g.total / g.members) if g.members else ""
-        writer.writerow((g.group_id, g.group_name, g.lang, g.sheets_issued, g.sheets_returned, f.signatures,
-                         f.consent_yes, f.letters, f.online, number(g.total), g.rank or "",
-                         "yes" if g.tied else "", "yes" if g.winner else "", g.ranking,
-                         g.members or "", per_member))
-    return out.getvalue().encode("utf-8")
+    rows = [(g.group_id, g.group_name, g.lang, g.sheets_issued, g.sheets_returned, g.figures.signatures,
+             g.figures.consent_yes, g.figures.letters, g.figures.online, number(g.total), g.rank or "",
+             "yes" if g.tied else "", "yes" if g.winner else "", g.ranking, g.members or "",
+             number(g.total / g.members) if g.members else "")
+            for g in results.groups]
+    return table_bytes(CSV_COLUMNS, rows, "csv")
+
+
+XLSX_WIDTHS = (22, 36, 6, 14, 16, 11, 12, 9, 9, 9, 6, 6, 8, 10, 9, 11)
 
 
 def results_xlsx(results: Results) -> bytes:
     """The same table as results.csv, as a spreadsheet (numbers as numbers)."""
-    from openpyxl import Workbook
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "results"
-    sheet.append(CSV_COLUMNS)
-    for g in results.groups:
-        f = g.figures
-        sheet.append([g.group_id, g.group_name, g.lang, g.sheets_issued, g.sheets_returned, f.signatures,
-                      f.consent_yes, f.letters, f.online, g.total, g.rank, "yes" if g.tied else None,
-                      "yes" if g.winner else None, g.ranking, g.members,
-                      round(g.total / g.members, 2) if g.members else None])
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNOP", (22, 36, 6, 14, 16, 11, 12, 9, 9, 9, 6, 6, 8, 10, 9, 11)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_zip_dates(buffer.getvalue())
-
-
-def _fixed_zip_dates(data: bytes) -> bytes:
-    """openpyxl stamps the clock into the zip and docProps; rewrite both for reproducible files."""
-    import re
-    import zipfile
-    from .layout.document import build_time
-    import time
-    when = time.gmtime(build_time())
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", when).encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=tuple(max(v, d) for v, d in
-                                                                    zip(when[:6], (1980, 1, 1, 0, 0, 0))))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, content)
-    return out.getvalue()
+    rows = [(g.group_id, g.group_name, g.lang, g.sheets_issued, g.sheets_returned, g.figures.signatures,
+             g.figures.consent_yes, g.figures.letters, g.figures.online, g.total, g.rank,
+             "yes" if g.tied else None, "yes" if g.winner else None, g.ranking, g.members,
+             round(g.total / g.members, 2) if g.members else None)
+            for g in results.groups]
+    return table_bytes(CSV_COLUMNS, rows, "xlsx", sheet_title="results", widths=XLSX_WIDTHS)
 
 
 # --------------------------------------------------------------------------- documents

@@ -207,7 +207,7 @@ def inert(value: object) -> object:
 
 
 def table_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]], fmt: str = "csv",
-                sheet_title: str = "Sheet1") -> bytes:
+                sheet_title: str = "Sheet1", widths: Sequence[float] = ()) -> bytes:
     """The rows as a CSV (UTF-8, '\\n') or .xlsx file; formulas neutralised either way."""
     if fmt == "csv":
         out = io.StringIO(newline="")
@@ -216,7 +216,7 @@ def table_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]], fmt: s
         writer.writerows([inert(v) for v in row] for row in rows)
         return out.getvalue().encode("utf-8")
     if fmt == "xlsx":
-        return _xlsx_bytes(columns, rows, sheet_title)
+        return _xlsx_bytes(columns, rows, sheet_title, widths)
     raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -224,7 +224,8 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_TIME = dt.datetime(1980, 1, 1)
 
 
-def _xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
+def _xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str,
+                widths: Sequence[float] = ()) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
     book = openpyxl.Workbook()
@@ -240,6 +241,9 @@ def _xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]], title:
             if isinstance(cell.value, str):
                 cell.data_type = "s"           # never a formula, whatever the text
     sheet.freeze_panes = "A2"
+    from openpyxl.utils import get_column_letter
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
     # Same rows, same bytes: fixed document times and zip entry times.
     book.properties.created = book.properties.modified = _FIXED_TIME
     raw = io.BytesIO()

@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
+from ..tables import inert
 from .store import Registry
 
 SHEET_COLUMNS = ("sheet_id", "campaign", "route", "issued_at", "issued_by", "pack_id", "group_id", "group_name",
@@ -21,17 +22,6 @@ SHEET_COLUMNS = ("sheet_id", "campaign", "route", "issued_at", "issued_by", "pac
                  "online")
 COUNT_COLUMNS = ("group_id", "case", "letters", "signatures", "source", "note", "recorded_at")
 ONLINE_COLUMNS = ("group_id", "sheet_id", "case", "count", "source_file", "recorded_at")
-# OWASP "CSV injection": a leading = + - @ (or tab / carriage return) makes a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value: object) -> object:
-    """A cell value no spreadsheet runs as a formula: text starting = + - @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def tables(registry: Registry) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
     """name -> (columns, rows) of everything in the registry, ready to write."""
     packs = {p.id: p for p in registry.packs()}
@@ -72,7 +62,7 @@ def _csv(columns: tuple[str, ...], rows: list[tuple]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([neutralised(_text(v)) for v in row])
+        writer.writerow([inert(_text(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")        # the BOM makes Excel read UTF-8
 
 
@@ -106,7 +96,7 @@ def _xlsx(data: dict[str, tuple[tuple[str, ...], list[tuple]]]) -> bytes:
 def _xlsx_value(value: object) -> object:
     if isinstance(value, dt.datetime):            # Excel has no time zones: UTC, without the zone
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    return neutralised(value)
+    return inert(value)
 
 
 def _text(value: object) -> object:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..registry.export import neutralised
+from ..tables import inert
 from .security import CSRF_FIELD, csrf_ok
 
 _hasher = PasswordHasher()
@@ -231,7 +231,7 @@ async def export(request: Request) -> Response:
         from starlette.exceptions import HTTPException
         raise HTTPException(404)
     found, returned = await run_in_threadpool(_packs_and_returns, site.registry, _filters(request))
-    rows = [[neutralised(r[c]) for c in EXPORT_COLUMNS] for r in (_row(p, returned.get(p.id)) for p in found)]
+    rows = [[inert(r[c]) for c in EXPORT_COLUMNS] for r in (_row(p, returned.get(p.id)) for p in found)]
     name = f"packs-{site.campaign}"
     if kind == "csv":
         out = io.StringIO(newline="")
