@@ -26,7 +26,6 @@ import io
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -39,6 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import copy_example  # noqa: E402 - the tests' copy of the example project
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_PORT = 55433
@@ -254,14 +256,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # --------------------------------------------------------------------------- scenarios
-
-def copy_example(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "kit.toml", target)
-    shutil.copytree(ROOT / "cases", target / "cases")
-    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
-    return target
-
 
 def run(name: str, servers: list[Server], db_url: str, visitors: int, duration: float, kill: bool) -> None:
     print(f"\n== {name}: {len(servers)} server(s), {visitors} visitors, {duration:.0f} s"

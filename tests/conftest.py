@@ -17,6 +17,15 @@ from w4r_kit.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def copy_example(target: Path) -> Path:
+    """Copy the example project's kit.toml, cases and letter templates into `target` (new)."""
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "kit.toml", target)
+    shutil.copytree(ROOT / "cases", target / "cases")
+    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
+    return target
+
+
 class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
@@ -81,12 +90,7 @@ def starter(tmp_path) -> Path:
 @pytest.fixture()
 def example_copy(tmp_path) -> Path:
     """A writable copy of the example project (kit.toml, cases, letter templates)."""
-    target = tmp_path / "example"
-    target.mkdir()
-    shutil.copy(ROOT / "kit.toml", target)
-    shutil.copytree(ROOT / "cases", target / "cases")
-    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
-    return target
+    return copy_example(tmp_path / "example")
 
 
 _pdf_check_summary: list[str] = []

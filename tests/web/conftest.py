@@ -4,7 +4,6 @@ by Playwright."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,19 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import copy_example  # noqa: F401 - the web tests import it from here
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 PORTS = range(8100, 8200)
 STAFF_NAME, STAFF_PASSWORD = "alex", "correct horse battery"
 READY_SECONDS = 60
-
-
-def copy_example(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "kit.toml", target)
-    shutil.copytree(ROOT / "cases", target / "cases")
-    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
-    return target
 
 
 def add_staff(project: Path, name: str = STAFF_NAME, password: str = STAFF_PASSWORD) -> subprocess.CompletedProcess:

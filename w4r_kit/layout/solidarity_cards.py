@@ -231,23 +231,13 @@ def _back(c: Canvas, ctx: Context, case: Case, card: Card) -> None:
         if p is None:
             raise Overflow("solidarity.guidance", "too long for the back of the solidarity card "
                            "(30 mm); shorten it")
-        bottom -= p.height
-        p.drawOn(c, x, g.y(bottom) - p.height)
-        bottom -= LABEL.leading + 1
-        draw_text(c, ctx, w.get("card_rules").upper(), x, bottom + LABEL.pt, LABEL.pt, bold=True, color=GREY,
-                  max_width=inner_w)
-        bottom -= 3 * mm
+        bottom = _labelled_block(c, ctx, p, w.get("card_rules"), x, bottom, inner_w) - 3 * mm
     address = fit_address(ctx, list(case.solidarity.address), inner_w, 28 * mm, size=NOTE.pt + 1,
                           min_size=MIN_TEXT_PT + 0.5)
     if address is None:
         raise Overflow("solidarity.address", "too long for the back of the solidarity card; use fewer or "
                        "shorter lines")
-    bottom -= address.height
-    address.drawOn(c, x, g.y(bottom) - address.height)
-    bottom -= LABEL.leading + 1
-    draw_text(c, ctx, w.get("card_send_to").upper(), x, bottom + LABEL.pt, LABEL.pt, bold=True, color=GREY,
-              max_width=inner_w)
-    bottom -= 4 * mm
+    bottom = _labelled_block(c, ctx, address, w.get("card_send_to"), x, bottom, inner_w) - 4 * mm
 
     c.setStrokeColor(RULE)
     c.setLineWidth(0.5)
@@ -257,3 +247,13 @@ def _back(c: Canvas, ctx: Context, case: Case, card: Card) -> None:
     while y <= bottom:
         c.line(x, g.y(y), x + inner_w, g.y(y))
         y += WRITING_PITCH_MM * mm
+
+
+def _labelled_block(c: Canvas, ctx: Context, block, label: str, x: float, bottom: float, width: float) -> float:
+    """`block` (a fitted paragraph) drawn up from `bottom`, its label in capitals above it;
+    returns the new bottom (distances from the top edge)."""
+    bottom -= block.height
+    block.drawOn(c, x, ctx.geometry.y(bottom) - block.height)
+    bottom -= LABEL.leading + 1
+    draw_text(c, ctx, label.upper(), x, bottom + LABEL.pt, LABEL.pt, bold=True, color=GREY, max_width=width)
+    return bottom
