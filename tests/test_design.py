@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from conftest import ROOT, Cli
+from conftest import ROOT, Cli, copy_example
 from pdfcheck import outline, page_texts
 
 LANGS = ("fr", "en", "lb")
@@ -39,10 +38,7 @@ def text_runs(path: Path | PdfReader, page: int) -> list[tuple[str, float, float
 
 
 def _build(tmp_path_factory, name: str, paper: str, duplex: bool) -> dict[str, Path]:
-    project = tmp_path_factory.mktemp(name)
-    shutil.copy(ROOT / "kit.toml", project)
-    shutil.copytree(ROOT / "cases", project / "cases")
-    shutil.copytree(ROOT / "letter_templates", project / "letter_templates")
+    project = copy_example(tmp_path_factory.mktemp(name) / "kit")
     toml = (project / "kit.toml").read_text(encoding="utf-8")
     toml = re.sub(r"(?m)^duplex = \S+", f"duplex = {'true' if duplex else 'false'}", toml)
     (project / "kit.toml").write_text(toml, encoding="utf-8")

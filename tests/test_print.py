@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 import yaml
 from reportlab.lib.units import inch, mm
 
-from conftest import ROOT, Cli
+from conftest import ROOT, Cli, copy_example
 from pdfcheck import (all_boxes, bleed_faults, boxes, char_boxes, independent_check, missing_tools, outline,
                       page_texts, reader, render)
 from w4r_kit.layout.grid import CROP_MARK_ROOM_MM, ENVELOPES, Geometry
@@ -38,10 +37,7 @@ SOURCE_DATE_EPOCH = "1795305600"          # 2026-11-22 00:00:00 UTC
 
 
 def _project(tmp_path_factory, name: str, bleed: float, duplex: bool):
-    target = tmp_path_factory.mktemp(name)
-    shutil.copy(ROOT / "kit.toml", target)
-    shutil.copytree(ROOT / "cases", target / "cases")
-    shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
+    target = copy_example(tmp_path_factory.mktemp(name) / "kit")
     toml = (target / "kit.toml").read_text(encoding="utf-8")
     toml = re.sub(r"(?m)^bleed_mm = \S+", f"bleed_mm = {bleed}", toml)
     toml = re.sub(r"(?m)^duplex = \S+", f"duplex = {'true' if duplex else 'false'}", toml)
