@@ -99,7 +99,7 @@ def test_every_issued_sheet_carries_squares_and_its_code_where_form_layout_says(
         text = page_texts(Path(row["path"]))[int(row["page"]) - 1]
         assert row["sheet_id"] in text                            # printed beside the code too
     consent = scansim.form_layout_for(project, "sebnem-korur-fincanci", "fr", "adult")
-    assert list(consent.columns) == ["number", "name", "email", "city", "signature", "consent"]
+    assert list(consent.columns) == ["number", "name", "email", "city", "consent", "signature"]
     assert len(consent.rows) == 15 and all(r.yes and r.no for r in consent.rows)
     youth = scansim.form_layout_for(project, "dang-dinh-bach", "lb", "youth")
     assert list(youth.columns) == ["number", "first_name", "age", "signature"] and not youth.consent

@@ -180,7 +180,7 @@ class FormLayout:
     code_clear: Rect                            # the code with its quiet zone
     table: Rect
     header: Rect
-    columns: dict[str, tuple[float, float]]     # "number", the configured columns, "consent"
+    columns: dict[str, tuple[float, float]]     # "number", the configured columns and "consent"
     rows: tuple[RowLayout, ...]
     consent: bool
 
@@ -194,7 +194,7 @@ class _Plan:
     head_h: float
     row_h: float
     rows: int
-    names: tuple[str, ...]      # column names, "number" first, "consent" last if any
+    names: tuple[str, ...]      # column names, "number" first, "consent" just before "signature"
     widths: tuple[float, ...]
     labels: tuple[str, ...]
     consent: bool
@@ -225,19 +225,22 @@ def _plan(ctx: Context, case: Case, audience: str) -> _Plan:
     widths = [NUMBER_COL_MM * mm] + column_widths(columns, free)
     labels = [w.get("col_number")] + [w.get(f"col_{col}") for col in columns]
     if consent:
-        names.append("consent")
-        widths.append(CONSENT_COL_MM * mm)
-        labels.append(w.get("col_consent"))
+        # The choice comes just before the signature: people tick, then sign, and a signature
+        # that runs on runs to the right, into the margin, never across the boxes.
+        at = names.index("signature") if "signature" in names else len(names)
+        names.insert(at, "consent")
+        widths.insert(at, CONSENT_COL_MM * mm)
+        labels.insert(at, w.get("col_consent"))
     plan = _Plan(ask, top, HEAD_MM * mm, row_h, rows, tuple(names), tuple(widths), tuple(labels), consent)
     ctx.fitted[key] = plan
     return plan
 
 
-def _consent_boxes(ctx: Context, mid: float) -> tuple[tuple[float, float], tuple[float, float]]:
+def _consent_boxes(ctx: Context, plan: _Plan, mid: float) -> tuple[tuple[float, float], tuple[float, float]]:
     """Lower-left corners (trim coordinates, y up) of the yes and no boxes of a row."""
     g = ctx.geometry
     box, half = BOX_MM * mm, CONSENT_COL_MM * mm / 2
-    consent_x = g.margin + g.content_width - CONSENT_COL_MM * mm
+    consent_x = g.margin + sum(plan.widths[:plan.names.index("consent")])
     return tuple((consent_x + i * half + 1.5 * mm, g.y(mid) - box / 2) for i in range(2))  # type: ignore[return-value]
 
 
@@ -263,7 +266,7 @@ def form_layout(ctx: Context, case: Case, audience: str) -> FormLayout:
         cells = {name: rect(a, top, b, bottom) for name, a, b in zip(plan.names, edges, edges[1:])}
         yes = no = None
         if plan.consent:
-            (yx, yy), (nx, ny) = _consent_boxes(ctx, top + plan.row_h / 2)
+            (yx, yy), (nx, ny) = _consent_boxes(ctx, plan, top + plan.row_h / 2)
             yes, no = Rect(o + yx, o + yy, o + yx + box, o + yy + box), Rect(o + nx, o + ny, o + nx + box, o + ny + box)
         rows.append(RowLayout(r + 1, rect(x0, top, x1, bottom), cells, yes, no))
     marks = tuple(m.shifted(o, o) for m in scan_marks.mark_rects(g.width, g.height))
@@ -351,7 +354,7 @@ def _table(c, ctx: Context, plan: _Plan) -> None:
         if consent:
             # An explicit choice, never pre-ticked: two empty boxes labelled yes and no.
             text.setFont(ctx.fonts.regular, label_size)
-            for word, (bx, by) in zip((yes, no), _consent_boxes(ctx, mid)):
+            for word, (bx, by) in zip((yes, no), _consent_boxes(ctx, plan, mid)):
                 c.rect(bx, by, box, box, stroke=1, fill=0)
                 text.setTextOrigin(bx + box + 1.2 * mm, g.y(mid + 2.5))
                 text.textOut(word)

@@ -161,18 +161,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     cellmap = np.zeros((hk * k, wk * k), bool)
     cellmap[:ink.shape[0], :ink.shape[1]] = ink
     cellmap = cellmap.reshape(hk, k, wk, k).any(axis=(1, 3))
-    if lay.consent:
-        # Strokes are never joined across the consent column's rule: a tick drawn over the end
-        # of a signature stays a tick of its own (a signature's tail in the column is judged below).
-        cut = max(0, (px_x(lay.columns["consent"][0]) - x0) // k)
-        left, right = cellmap.copy(), cellmap.copy()
-        left[:, cut:] = right[:, :cut] = False
-        groups, n = ndimage.label(_grow(_grow(left)) & (np.arange(wk) < cut), structure=np.ones((3, 3)))
-        rgroups, rn = ndimage.label(_grow(_grow(right)) & (np.arange(wk) >= cut), structure=np.ones((3, 3)))
-        groups[rgroups > 0] = rgroups[rgroups > 0] + n
-        n += rn
-    else:
-        groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
+    # Strokes are joined across column rules too: a signature's flourish reaching back over
+    # the consent boxes, or a town name running on into them, stays that writing's ink.
+    groups, n = ndimage.label(_grow(_grow(cellmap)), structure=np.ones((3, 3)))
     ys, xs = np.nonzero(ink)
     gid = groups[ys // k, xs // k]
     ys_abs, xs_abs = ys + y0, xs + x0
@@ -273,10 +264,6 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 area = own.sum() / mm2 if touching >= TICK_TOUCH_MM2 else 0.0
                 if touching < TICK_TOUCH_MM2 and own.sum() / mm2 >= TICK_MM2:
                     doubts.append(("scan_doubt_faint", (("area", f"{own.sum() / mm2:.2f}"),)))
-                # Ink up against the column's rule left of the first box came across it, cut off
-                # from a signature by the rule: not a tick of its own.
-                if box is rl.yes and area and own[:, :int(round(0.9 * px_mm))].sum() / mm2 >= 0.1:
-                    doubts.append(("scan_doubt_foreign", ()))
                 if foreign >= TICK_MM2:
                     doubts.append(("scan_doubt_foreign", ()))
                 # Filled: the box's inside (within its printed outline) is mostly dark.
