@@ -278,3 +278,57 @@ def test_bad_input_gives_one_clear_message(cli, issued, registry, tmp_path):
     assert r.exit_code == 1 and "--yes/--no: 3 yes and no answers on 1 signatures" in r.output
     r = cli("returns", "scan", "--project", project)
     assert r.exit_code == 2
+
+
+# --------------------------------------------------------------------------- a neighbour's signature
+
+def _sheet_with(project, row, write) -> "Image.Image":
+    """The issued sheet `row` rendered, written on by `write(pen, layout)`, then a gentle 150 dpi grey copy."""
+    layout = scansim.form_layout_for(project, row["case"], row["lang"], row["audience"])
+    img = scansim.render(row["path"], int(row["page"]) - 1)
+    pen = scansim.Pen(img, layout.trim.x0, layout.trim.y1, np.random.default_rng(0))
+    write(pen, layout)
+    copier = scansim.Copier(150, False, False, False, None, 0.6, False, 1.0, (0.5, -0.5), 0.5, 2.0, 240, 0.03, None)
+    return copier.scan(img)
+
+
+def _name_and_signature(pen, row, amp: float, centre: float) -> None:
+    """A name, a yes tick and a wide cursive signature of height `amp` x the row's, centred at `centre`
+    x the row's height above its bottom rule."""
+    rng = np.random.default_rng(row.number)
+    name, sig = row.cells["name"], row.cells["signature"]
+    pen.line(scansim.loop_chain(rng, name.x0 + 2 * scansim.MM, name.y0 + name.height * 0.3, name.width * 0.6,
+                                name.height * 0.4))
+    scansim.tick(pen, rng, row.yes)
+    h = sig.height
+    pen.line(scansim.loop_chain(rng, sig.x0 + 2 * scansim.MM, sig.y0 + h * (centre - amp / 2), sig.width * 0.8,
+                                h * amp, loops=0.4, pitch=4.5))
+
+
+def test_a_signature_reaching_into_the_empty_row_below_leaves_it_empty(issued, registry, tmp_path):
+    """Row 2's big signature dips a third of a row into row 3, which nobody used: row 3 is read
+    empty, without sending the sheet to review. The same dip beside a signature of row 3's own
+    that has no name with it (a spill? a person?) is for a person to look at."""
+    project, manifest = issued
+    adult = [row for row in manifest if row["audience"] == "adult"]
+
+    def spill(pen, layout):
+        _name_and_signature(pen, layout.rows[0], 0.5, 0.5)
+        _name_and_signature(pen, layout.rows[1], 1.2, 0.35)      # its loops reach ~0.25 row into row 3
+
+    def spill_and_nameless(pen, layout):
+        spill(pen, layout)
+        sig = layout.rows[2].cells["signature"]
+        rng = np.random.default_rng(9)
+        pen.line(scansim.loop_chain(rng, sig.x0 + 3 * scansim.MM, sig.y0 + sig.height * 0.15, sig.width * 0.6,
+                                    sig.height * 0.6, loops=0.4, pitch=4.5))
+
+    pages = [_sheet_with(project, adult[0], spill), _sheet_with(project, adult[1], spill_and_nameless)]
+    scansim._save_pdf(pages, tmp_path / "spill.pdf", 150, 92)
+    first, second = _reading(project, tmp_path / "spill.pdf").pages
+    assert first.status == "read", first.reasons
+    assert [(r.signed, r.yes) for r in first.reading.rows[:4]] == [(True, True), (True, True), (False, False),
+                                                                   (False, False)]
+    assert second.status == "review"
+    doubtful = [r.number for r in second.reading.doubtful]
+    assert doubtful == [3], second.reasons

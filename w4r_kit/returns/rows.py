@@ -202,6 +202,22 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
     row_h = (row_edges[-1] - row_edges[0]) / nrows
     middle = (row < nrows) & (np.abs((ys_abs - row_top) / row_h - 0.5) <= 0.25)
     centre = _areas(np.where(middle, row * (ncols + 1) + col, -1), ys_abs, xs_abs, mm2, px_mm, ncols + 1)
+    # A neighbour's signature reaching into a row (a loop's end, an underline): strokes that
+    # belong to the row above or below and stay, here, in the half of this row next to theirs.
+    # What is left of a row without them tells an empty row from one with writing of its own.
+    holds = counts >= WRITTEN_MM2 * mm2 * 1.5               # (group, row): the row has writing of that group
+    holds[np.arange(n + 1), main] = True
+    holds = np.pad(holds, ((0, 0), (1, 1)))                 # rows -1 and nrows + 1: never
+    depth = (ys_abs - row_top) / row_h                      # 0 at the row's top rule, 1 at its bottom
+    inside = row < nrows
+    from_above, from_below = holds[gid, row], holds[gid, row + 2]
+    reaching = inside & (main[gid] != row) & (from_above | from_below)
+    shallow = reaching & ((from_above & (depth < 0.5)) | (from_below & (depth > 0.5)))
+    deep = reaching & ~shallow
+    deep_in = np.bincount(gid[deep] * (nrows + 1) + row[deep], minlength=(n + 1) * (nrows + 1))
+    intrusion = shallow & (deep_in[gid * (nrows + 1) + row] == 0)
+    rest = _areas(np.where((row < nrows) & ~intrusion, row * (ncols + 1) + col, -1), ys_abs, xs_abs, mm2,
+                  px_mm, ncols + 1)
 
     prow2d = np.full(ink.shape, -1, np.int16)
     prow2d[ys, xs] = prow
@@ -245,6 +261,16 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                     written.remove("signature")
                 else:
                     doubts.append(("scan_doubt_lonely", ()))
+            if written in ([], ["signature"]) and rest.get((r, c), (0.0, 0.0))[0] < DOUBT_MM2:
+                # Nothing else written, and the signature cell's ink is only a neighbour's reaching
+                # in: an empty row.
+                signed = False
+                written = []
+                doubts = [d for d in doubts if d[0] not in ("scan_doubt_spill", "scan_doubt_lonely")
+                          and dict(d[1]).get("column") != "signature"]
+            if signed and len(written) > 1:
+                # Signed beside a clear entry: a faint word elsewhere in the row changes no count.
+                doubts = [d for d in doubts if d[0] != "scan_doubt_ink" or dict(d[1])["column"] == "signature"]
         yes = no = False
         if lay.consent and rl.yes is not None:
             marks = []
