@@ -332,3 +332,27 @@ def test_a_signature_reaching_into_the_empty_row_below_leaves_it_empty(issued, r
     assert second.status == "review"
     doubtful = [r.number for r in second.reading.doubtful]
     assert doubtful == [3], second.reasons
+
+
+def test_a_pencilled_row_is_read_on_a_grey_scan(issued, registry, tmp_path):
+    """The sheet asks for a pen; someone used a pencil anyway. On a greyscale scan the page is
+    read unblurred at a paler threshold: the pencilled name, signature and tick are read."""
+    project, manifest = issued
+    adult = [row for row in manifest if row["audience"] == "adult"]
+
+    def pencil(pen, layout):
+        pen.ink, pen.width = 150, max(1, round(0.28 * scansim.BASE_DPI / 25.4))   # an HB pencil
+        row, rng = layout.rows[0], np.random.default_rng(3)
+        name, sig = row.cells["name"], row.cells["signature"]
+        pen.line(scansim.loop_chain(rng, name.x0 + 2 * scansim.MM, name.y0 + name.height * 0.3, name.width * 0.6,
+                                    name.height * 0.4))
+        pen.line(scansim.loop_chain(rng, sig.x0 + 2 * scansim.MM, sig.y0 + sig.height * 0.3, sig.width * 0.7,
+                                    sig.height * 0.45, loops=0.4, pitch=4.5))
+        scansim.tick(pen, rng, row.no)
+
+    scansim._save_pdf([_sheet_with(project, adult[0], pencil)], tmp_path / "pencil.pdf", 150, 92)
+    page, = _reading(project, tmp_path / "pencil.pdf").pages
+    assert page.status == "read", page.reasons
+    first = page.reading.rows[0]
+    assert (first.signed, first.yes, first.no, first.written) == (True, False, True, ("name", "signature"))
+    assert page.signatures == 1

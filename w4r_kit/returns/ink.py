@@ -12,6 +12,7 @@ import numpy as np
 from scipy import ndimage
 
 INK_RATIO = 0.78                 # ink: darker than this share of the local paper level
+PALE_INK_RATIO = 0.85            # ... on a grey or colour scan read unblurred: a pencil line counts too
 PAPER_WINDOW_MM = 12.0           # the paper level is the brightest grey within this distance
 BLANK_CELL_MM = 0.8              # the blank test reads the page in cells this size: dithering averages out
 BLANK_EDGE_MM = 6.0              # edges ignored by the blank test (lid shadows, punched holes)
@@ -55,8 +56,8 @@ def smooth(image: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.asarray(Image.fromarray(image).filter(ImageFilter.BoxBlur(1)))
 
 
-def ink_mask(image: np.ndarray, paper: np.ndarray) -> np.ndarray:
-    return image < INK_RATIO * paper
+def ink_mask(image: np.ndarray, paper: np.ndarray, ratio: float = INK_RATIO) -> np.ndarray:
+    return image < ratio * paper
 
 
 def ink_area_mm2(image: np.ndarray, px_per_mm: float) -> float:

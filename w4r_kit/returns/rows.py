@@ -1,7 +1,8 @@
 """Reading scans, step 5: what was written in each row.
 
 In: the page warped onto the sheet as printed (trim area, the reader's dpi) and the
-template of the issued sheet. Ink = darker than 0.78 x the local paper level, minus
+template of the issued sheet. Ink = darker than 0.78 x the local paper level on a 1-bit
+scan (blurred first), 0.85 x on a grey or colour one (read as it is, so pencil counts), minus
 everything printed. Ink is grouped into strokes (pieces cut apart by a printed rule
 are joined again) and each stroke group goes to the row that holds most of it:
 signatures spill over the rules. Thresholds are the prototype's measurements
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from .ink import ink_mask, paper_level, smooth
+from .ink import INK_RATIO, PALE_INK_RATIO, ink_mask, paper_level, smooth
 from .template import Template
 
 WRITTEN_MM2 = 4.0            # a written cell: at least this much ink ...
@@ -135,7 +136,10 @@ def _grow(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading:
+def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = False) -> PageReading:
+    """Every row of the warped page. With `greys` (a grey or colour scan) the page is read as it
+    is, at PALE_INK_RATIO: a pencilled row or a pale biro is read, not sent to review. A 1-bit
+    scan is blurred first (dithering becomes grey again) and read at INK_RATIO."""
     lay = template.layout
     s = dpi / 72                                   # px per point
     px_mm = dpi / 25.4
@@ -150,9 +154,9 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
 
     y0, y1, x0, x1 = window(template, dpi)
     crop = warped[y0:y1, x0:x1]
-    img = smooth(crop, px_mm)
+    img = crop if greys else smooth(crop, px_mm)
     paper = paper_level(crop, px_mm)
-    ink = ink_mask(img, paper) & ~template.printed[y0:y1, x0:x1]
+    ink = ink_mask(img, paper, PALE_INK_RATIO if greys else INK_RATIO) & ~template.printed[y0:y1, x0:x1]
     ink = _opening2(ink)
     # Stroke groups are found in cells of about JOIN_MM / 2: ink in cells that touch after two
     # cells of growth is one group, so gaps up to about 1.5 x JOIN_MM (a rule and its mask) are bridged.
@@ -268,8 +272,11 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float) -> PageReading
                 written = []
                 doubts = [d for d in doubts if d[0] not in ("scan_doubt_spill", "scan_doubt_lonely")
                           and dict(d[1]).get("column") != "signature"]
-            if signed and len(written) > 1:
-                # Signed beside a clear entry: a faint word elsewhere in the row changes no count.
+            own_area, own_span = native.get((r, c), (0.0, 0.0))
+            if signed and len(written) > 1 and own_area >= WRITTEN_MM2 and own_span >= WRITTEN_SPAN_MM:
+                # Signed, with strokes of its own, beside a clear entry: a faint word elsewhere in
+                # the row (a short age) changes no count. (Faint words beside a neighbour's dipping
+                # signature may be a pencilled row whose ticks faded too: those are looked at.)
                 doubts = [d for d in doubts if d[0] != "scan_doubt_ink" or dict(d[1])["column"] == "signature"]
         yes = no = False
         if lay.consent and rl.yes is not None:

@@ -116,9 +116,10 @@ def _reason(exc: Exception) -> str:
 
 # --------------------------------------------------------------------------- one page
 
-def render_page(page) -> tuple[np.ndarray, float]:
-    """The page as a grey array at about READ_DPI, and its pixels per millimetre (nominal:
-    the real scale is measured on the sheet itself; a PDF's size and dpi claims are not trusted).
+def render_page(page) -> tuple[np.ndarray, float, bool]:
+    """The page as a grey array at about READ_DPI, its pixels per millimetre (nominal: the
+    real scale is measured on the sheet itself; a PDF's size and dpi claims are not trusted)
+    and whether it is known to hold grey levels (a grey or colour scan, not a 1-bit one).
 
     A copier's page is one image filling the page: it is taken as it is stored (a JPEG
     decoded straight at the size needed), which is several times faster than rendering.
@@ -128,30 +129,31 @@ def render_page(page) -> tuple[np.ndarray, float]:
     longest = max(w, h)
     if not 500 <= longest <= 1100:          # not paper-sized: assume A4/Letter and scale to it
         scale *= 842 / longest
-    image = _page_image(page, w, h, scale)
+    image, greys = _page_image(page, w, h, scale)
     if image is None:
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
         image = np.asarray(bitmap.to_pil().convert("L"))
-    return image, scale * 72 / 25.4
+    return image, scale * 72 / 25.4, greys
 
 
-def _page_image(page, w: float, h: float, scale: float) -> np.ndarray | None:
-    """The page's only image, upright and filling the page, at `scale` px per point; else None."""
+def _page_image(page, w: float, h: float, scale: float) -> tuple[np.ndarray | None, bool]:
+    """The page's only image, upright and filling the page, at `scale` px per point, and whether
+    it has grey levels (8 bits or more a pixel); else (None, False)."""
     from PIL import Image
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     if page.get_rotation() % 360:
-        return None
+        return None, False
     objects = list(page.get_objects(max_depth=1))
     if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
-        return None
+        return None, False
     obj = objects[0]
     m = obj.get_matrix()
     if abs(m.b) > 1e-3 or abs(m.c) > 1e-3 or m.a <= 0 or m.d <= 0:
-        return None
+        return None, False
     left, bottom, right, top = obj.get_bounds()
     if abs(left) > 1 or abs(bottom) > 1 or abs(right - w) > 1 or abs(top - h) > 1:
-        return None
+        return None, False
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     try:
         if obj.get_filters() == ["DCTDecode"]:
@@ -159,12 +161,13 @@ def _page_image(page, w: float, h: float, scale: float) -> np.ndarray | None:
             picture.draft("L", size)                # JPEG decoded at 1/2, 1/4 ... of its size
         else:
             picture = obj.get_bitmap(render=False).to_pil()
+        greys = obj.get_metadata().bits_per_pixel >= 8
         picture = picture.convert("L")
     except (pdfium.PdfiumError, OSError, ValueError):
-        return None
+        return None, False
     if picture.size != size:
         picture = picture.resize(size, Image.Resampling.BOX if picture.size[0] > size[0] else Image.Resampling.BILINEAR)
-    return np.asarray(picture)
+    return np.asarray(picture), greys
 
 
 class PageReader:
@@ -179,7 +182,8 @@ class PageReader:
         self.masters = {scan_marks.master_key(cfg.section.short, cfg.campaign.year, c.id, lang): (c.id, lang)
                         for lang in cfg.campaign.languages for c in kit.cases}
 
-    def read(self, image: np.ndarray, px_mm: float, file: str, number: int) -> PageResult:
+    def read(self, image: np.ndarray, px_mm: float, file: str, number: int, greys: bool = False) -> PageResult:
+        """One page; `greys`: the scan is known to have grey levels (pale ink is read too)."""
         result = PageResult(file, number, REVIEW)
         blank, ink_mm2 = ink.is_blank(image, px_mm)
         if blank:
@@ -213,10 +217,10 @@ class PageReader:
             result.case, result.lang, audience = record.case, record.lang, record.audience
         if result.case not in {c.id for c in self.kit.cases}:
             return self._review(result, image, ("scan_case_gone", (("case", result.case),)))
-        return self._read_form(result, image, code, audience)
+        return self._read_form(result, image, code, audience, greys)
 
     def _read_form(self, result: PageResult, image: np.ndarray, code: registration.Code,
-                   audience: str) -> PageResult:
+                   audience: str, greys: bool) -> PageResult:
         papers = [self.kit.config.print.paper] + [p for p in ("A4", "Letter") if p != self.kit.config.print.paper]
         for paper in papers:
             tpl = template.make(self.kit, result.case, result.lang, audience, paper, READ_DPI)
@@ -225,7 +229,7 @@ class PageReader:
             if reg is None or reg.code_error_mm > registration.CODE_AGREEMENT_MM:
                 continue
             warped = registration.warp(image, reg.homography, lay.trim, READ_DPI, rows.window(tpl, READ_DPI))
-            reading = rows.read_rows(warped, tpl, READ_DPI)
+            reading = rows.read_rows(warped, tpl, READ_DPI, greys)
             if reading.alignment < ALIGNMENT_MIN:
                 continue
             result.reading, result.layout, result.homography = reading, lay, reg.homography
@@ -353,11 +357,11 @@ def _read_one(reader: PageReader, docs: dict, task: tuple[str, str, int]) -> Pag
     try:
         if path not in docs:
             docs[path] = pdfium.PdfDocument(path)
-        image, px_mm = render_page(docs[path][i])
+        image, px_mm, greys = render_page(docs[path][i])
     except pdfium.PdfiumError as exc:
         page = PageResult(name, i + 1, REVIEW, detail=f"the page cannot be rendered ({_reason(exc)})")
     else:
-        page = reader.read(image, px_mm, name, i + 1)
+        page = reader.read(image, px_mm, name, i + 1, greys)
     page.seconds = time.perf_counter() - t0
     return page
 
