@@ -23,6 +23,7 @@ WRITTEN_SPAN_MM = 3.0        # ... spanning at least this far
 DOUBT_MM2 = 1.5              # between this and WRITTEN_MM2: neither empty nor written -> review
 TICK_MM2 = 0.5               # a ticked box
 TICK_DOUBT_MM2 = 0.35        # between this and TICK_MM2 -> review (dithered paper leaves < 0.3 mm² near a box)
+PALE_TICK_DOUBT_MM2 = 0.1    # ... on a grey scan, where an empty box shows < 0.05 mm² (a pencil tick ~0.3)
 TICK_REACH_MM = 1.5          # a tick counts this far outside its box ...
 BOX_TOUCH_MM = 0.8           # ... if some of it is this close to the box (its outline's mask is 0.5 mm)
 TICK_TOUCH_MM2 = 0.2
@@ -229,6 +230,7 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = 
     gcol2d[ys, xs] = group_col[gid]
     consent_col = names.index("consent") if "consent" in names else -1
     reach = TICK_REACH_MM * 72 / 25.4
+    tick_doubt = PALE_TICK_DOUBT_MM2 if greys else TICK_DOUBT_MM2
 
     readings = []
     for r, rl in enumerate(lay.rows):
@@ -307,7 +309,7 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = 
                 filled = inner.size and (inner < 0.6 * inner_paper).mean() >= FILLED_SHARE
                 if filled:
                     doubts.append(("scan_doubt_filled", ()))
-                elif TICK_DOUBT_MM2 <= area < TICK_MM2:
+                elif tick_doubt <= area < TICK_MM2:
                     doubts.append(("scan_doubt_faint", (("area", f"{area:.2f}"),)))
                 if area:
                     # A tick stays near its box; a stroke reaching the row's rules came from elsewhere
