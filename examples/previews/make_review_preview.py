@@ -31,9 +31,10 @@ def main() -> None:
         project = scansim.make_project(tmp / "kit")
         manifest = scansim.issue_packs(project, [GROUP])
         # Odd rows (both boxes ticked, a filled box) on one in eight rows: the review file has work.
-        stack = scansim.scan_stack(project, manifest, tmp / "scan.pdf", "grey-150", seed=4, backs=0,
-                                   duplicate=False, letter=False, photo_page=False, odd_rate=0.12)
-        result = scan(Project.at(project, tmp / "out"), [stack.pdf])
+        stack = scansim.scan_stack(project, manifest, tmp / "scans" / "2025-01-31.pdf", "grey-150", seed=4,
+                                   backs=0, duplicate=False, letter=False, photo_page=False, odd_rate=0.12)
+        os.chdir(tmp)                       # the file is named as staff would name it
+        result = scan(Project.at(project, tmp / "out"), [Path("scans/2025-01-31.pdf")])
         if result.review_file is None:
             sys.exit("nothing went to review with this seed: choose another")
         doc = pdfium.PdfDocument(str(result.review_file))

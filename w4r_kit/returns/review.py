@@ -105,15 +105,27 @@ def _image(c, ctx: Context, page, x: float, top: float, width: float, height: fl
     k = min(width / iw, height / ih)
     dw, dh = iw * k, ih * k
     ox, oy = x + (width - dw) / 2, g.y(top) - dh
-    c.drawImage(ImageReader(io.BytesIO(page.image_jpeg)), ox, oy, dw, dh)
+    located = page.reading is not None and page.homography is not None and page.layout is not None
+    # A sheet fed upside down is shown upright: the sheet's top edge lies in the scan's lower half.
+    upside_down = located and apply(page.homography, np.array([[page.layout.trim.x0, page.layout.trim.y1]]))[0][1] > ih / 2
+    c.saveState()
+    if upside_down:
+        c.translate(ox + dw, oy + dh)
+        c.rotate(180)
+        c.drawImage(ImageReader(io.BytesIO(page.image_jpeg)), 0, 0, dw, dh)
+    else:
+        c.drawImage(ImageReader(io.BytesIO(page.image_jpeg)), ox, oy, dw, dh)
+    c.restoreState()
     c.setStrokeColor(GREY)
     c.setLineWidth(0.3)
     c.rect(ox, oy, dw, dh, stroke=1, fill=0)
-    if page.reading is None or page.homography is None or page.layout is None:
+    if not located:
         return
 
     def to_pdf(points: np.ndarray) -> list[tuple[float, float]]:
         px = apply(page.homography, points)
+        if upside_down:
+            return [(ox + (iw - u) * k, oy + v * k) for u, v in px]
         return [(ox + u * k, oy + (ih - v) * k) for u, v in px]
 
     marks = {"signed": w.get("review_mark_signed"), "yes": w.get("review_mark_yes"), "no": w.get("review_mark_no")}
@@ -133,7 +145,7 @@ def _image(c, ctx: Context, page, x: float, top: float, width: float, height: fl
         said = " ".join(marks[key] for key, on in (("signed", reading.signed), ("yes", reading.yes),
                                                    ("no", reading.no)) if on)
         if said:
-            # Beside the row, on the side the page's text reads from (upside-down pages too).
+            # Beside the row, left of its number.
             left = to_pdf(np.array([[r.x0 - 2.5 * mm, (r.y0 + r.y1) / 2]]))[0]
             c.setFont(ctx.fonts.bold, 7)
             c.setFillColor(DOUBT if reading.doubts else READ_INK)
