@@ -167,7 +167,7 @@ def _check(stack, result, min_rows: float = 0.995) -> scansim.Score:
 def test_a_greyscale_150_dpi_scan_is_read_and_recorded(issued, registry, tmp_path, cli):
     project, manifest = issued
     stack = scansim.scan_stack(project, manifest[:3], tmp_path / "grey.pdf", "grey-150", seed=11, backs=0.5)
-    r = cli("returns", "scan", stack.pdf, "--project", project, "--out", tmp_path / "out")
+    r = cli("returns", "scan", stack.pdf, "--project", project, "--out", tmp_path / "out", "--jobs", "2")
     assert r.exit_code == 0, r.output
     assert "scanned twice" in r.output and "not a signature sheet" in r.output
     result = _reading_again_is_all_duplicates(project, stack)

@@ -473,6 +473,9 @@ app.add_typer(returns_app, name="returns")
 def returns_scan(
     files: Annotated[list[Path], typer.Argument(metavar="FILE.pdf|DIR...", help="Scans (PDF) or folders of "
                                                 "scans, as the office copier wrote them.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=64, metavar="N",
+                                                help="Read pages in N processes (default: one per "
+                                                     "processor, at most 4).")] = None,
     project: ProjectOpt = None,
     out: OutOpt = None,
 ) -> None:
@@ -489,7 +492,8 @@ def returns_scan(
     paths = [f if f.is_absolute() else Path.cwd() / f for f in files]
     progress = _progress("pages")
     with progress as advance:
-        result = scan(p, paths, advance, progress.total if advance else None)
+        result = scan(p, paths, advance, progress.total if advance else None,
+                      jobs=jobs or min(4, os.cpu_count() or 1))
     _scan_summary(result)
 
 
