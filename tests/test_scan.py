@@ -282,13 +282,15 @@ def test_bad_input_gives_one_clear_message(cli, issued, registry, tmp_path):
 
 # --------------------------------------------------------------------------- a neighbour's signature
 
-def _sheet_with(project, row, write) -> "Image.Image":
-    """The issued sheet `row` rendered, written on by `write(pen, layout)`, then a gentle 150 dpi grey copy."""
+def _sheet_with(project, row, write, onebit: bool = False) -> "Image.Image":
+    """The issued sheet `row` rendered, written on by `write(pen, layout)`, then a gentle copy:
+    150 dpi grey, or 200 dpi black and white."""
     layout = scansim.form_layout_for(project, row["case"], row["lang"], row["audience"])
     img = scansim.render(row["path"], int(row["page"]) - 1)
     pen = scansim.Pen(img, layout.trim.x0, layout.trim.y1, np.random.default_rng(0))
     write(pen, layout)
-    copier = scansim.Copier(150, False, False, False, None, 0.6, False, 1.0, (0.5, -0.5), 0.5, 2.0, 240, 0.03, None)
+    copier = scansim.Copier(200 if onebit else 150, False, onebit, False, None, 0.6, False, 1.0, (0.5, -0.5), 0.5,
+                            2.0, 240, 0.03, None)
     return copier.scan(img)
 
 
@@ -334,14 +336,17 @@ def test_a_signature_reaching_into_the_empty_row_below_leaves_it_empty(issued, r
     assert doubtful == [3], second.reasons
 
 
-def test_a_pencilled_row_is_read_on_a_grey_scan(issued, registry, tmp_path):
+@pytest.mark.parametrize("onebit", [False, True], ids=["grey", "1-bit"])
+def test_a_pencilled_row_is_read_on_a_grey_scan_and_looked_at_on_a_1bit_one(issued, registry, tmp_path, onebit):
     """The sheet asks for a pen; someone used a pencil anyway. On a greyscale scan the page is
-    read unblurred at a paler threshold: the pencilled name, signature and tick are read."""
+    read unblurred at a paler threshold: the pencilled name, signature and tick are read. On a
+    black-and-white scan the pencil half vanishes: what is left of the signature is too little
+    for a pen, so the row is for a person to look at, never read as it is."""
     project, manifest = issued
     adult = [row for row in manifest if row["audience"] == "adult"]
 
     def pencil(pen, layout):
-        pen.ink, pen.width = 150, max(1, round(0.28 * scansim.BASE_DPI / 25.4))   # an HB pencil
+        pen.ink, pen.width = 140, max(1, round(0.28 * scansim.BASE_DPI / 25.4))   # an HB pencil
         row, rng = layout.rows[0], np.random.default_rng(3)
         name, sig = row.cells["name"], row.cells["signature"]
         pen.line(scansim.loop_chain(rng, name.x0 + 2 * scansim.MM, name.y0 + name.height * 0.3, name.width * 0.6,
@@ -350,8 +355,11 @@ def test_a_pencilled_row_is_read_on_a_grey_scan(issued, registry, tmp_path):
                                     sig.height * 0.45, loops=0.4, pitch=4.5))
         scansim.tick(pen, rng, row.no)
 
-    scansim._save_pdf([_sheet_with(project, adult[0], pencil)], tmp_path / "pencil.pdf", 150, 92)
+    scansim._save_pdf([_sheet_with(project, adult[0], pencil, onebit)], tmp_path / "pencil.pdf", 150, 92)
     page, = _reading(project, tmp_path / "pencil.pdf").pages
+    if onebit:
+        assert page.status == "review" and [r.number for r in page.reading.doubtful] == [1], (page.reasons, page.reading.rows[0])
+        return
     assert page.status == "read", page.reasons
     first = page.reading.rows[0]
     assert (first.signed, first.yes, first.no, first.written) == (True, False, True, ("name", "signature"))

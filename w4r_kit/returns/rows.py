@@ -20,6 +20,7 @@ from .template import Template
 
 WRITTEN_MM2 = 4.0            # a written cell: at least this much ink ...
 WRITTEN_SPAN_MM = 3.0        # ... spanning at least this far
+PENCIL_MM2 = 8.0             # a signature with less on a 1-bit scan: pencil? -> review
 DOUBT_MM2 = 1.5              # between this and WRITTEN_MM2: neither empty nor written -> review
 TICK_MM2 = 0.5               # a ticked box
 TICK_DOUBT_MM2 = 0.35        # between this and TICK_MM2 -> review (dithered paper leaves < 0.3 mm² near a box)
@@ -274,6 +275,10 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = 
                 written = []
                 doubts = [d for d in doubts if d[0] not in ("scan_doubt_spill", "scan_doubt_lonely")
                           and dict(d[1]).get("column") != "signature"]
+            if signed and not greys and sig_area < PENCIL_MM2:
+                # A pen signature leaves >= 8 mm² on a 1-bit scan; less is a pencil that half
+                # vanished, and the row's ticks may have gone with it.
+                doubts.append(("scan_doubt_ink", (("column", "signature"), ("area", f"{sig_area:.1f}"))))
             own_area, own_span = native.get((r, c), (0.0, 0.0))
             if signed and len(written) > 1 and own_area >= WRITTEN_MM2 and own_span >= WRITTEN_SPAN_MM:
                 # Signed, with strokes of its own, beside a clear entry: a faint word elsewhere in
