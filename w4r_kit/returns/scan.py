@@ -381,10 +381,13 @@ def _read_in_worker(task: tuple[str, str, int]) -> PageResult:
 
 
 def _display(path: Path, project) -> str:
-    try:
-        return path.resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """A scan's name as staff know it: from the project folder, else from the current one."""
+    for base in (project.root, Path.cwd()):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def reasons_text(words, reasons) -> str:
