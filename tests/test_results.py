@@ -308,6 +308,31 @@ def test_photocopied_master_sheets_read_from_scans_count_per_case_not_for_a_grou
                                                                     for g in before.groups]
 
 
+def test_next_years_season_in_the_same_registry_starts_from_nothing(issued, tmp_path, cli):
+    """A section keeps one registry from year to year and groups keep their ids (the same
+    school, the same local group): next year's results count none of this year's letters,
+    online signatures or photocopied master sheets, and this year's results are unchanged."""
+    before = (issued / "dist/results/results.csv").read_text(encoding="utf-8")
+    nxt = tmp_path / "next"
+    shutil.copytree(issued, nxt, ignore=shutil.ignore_patterns("dist"))
+    toml = nxt / "kit.toml"
+    toml.write_text(re.sub(r"(?m)^year = 2024$", "year = 2025", toml.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "year = 2025" in toml.read_text(encoding="utf-8")
+    groups = tmp_path / "groups.csv"
+    groups.write_text("id,name,lang,sheets,cases,audience\nesch,Groupe local Esch-sur-Alzette,fr,1,"
+                      "maryia-kalesnikava,adult\n", encoding="utf-8")
+    _run(cli, "signatures", "--groups", groups, "--project", nxt)
+    _run(cli, "returns", "add", "--group", "esch", "--letters", "2", "--project", nxt)
+    _run(cli, "results", "--project", nxt)
+    rows = {r["group_id"]: r for r in csv.DictReader(open(nxt / "dist/results/results.csv", encoding="utf-8"))}
+    assert list(rows) == ["esch"]
+    esch = rows["esch"]
+    assert (esch["sheets_issued"], esch["signatures"], esch["letters"], esch["online"]) == ("1", "0", "2", "0")
+    # This year's figures, computed again from the same registry, are what they were.
+    _run(cli, "results", "--project", issued, "--out", tmp_path / "again")
+    assert (tmp_path / "again/results/results.csv").read_text(encoding="utf-8") == before
+
+
 def test_returns_online_without_a_tracking_column_says_what_to_export(issued, tmp_path, cli):
     export = tmp_path / "export.csv"
     export.write_text("Date,Email\n2024-12-01,a@example.org\n", encoding="utf-8")

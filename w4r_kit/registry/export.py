@@ -20,8 +20,8 @@ SHEET_COLUMNS = ("sheet_id", "campaign", "route", "issued_at", "issued_by", "pac
                  "contact", "lang", "audience", "case", "number", "of", "file", "page", "url", "returned",
                  "signatures", "consent_yes", "consent_no", "scan_file", "scan_page", "returned_at",
                  "online")
-COUNT_COLUMNS = ("group_id", "case", "letters", "signatures", "source", "note", "recorded_at")
-ONLINE_COLUMNS = ("group_id", "sheet_id", "case", "count", "source_file", "recorded_at")
+COUNT_COLUMNS = ("group_id", "case", "letters", "signatures", "source", "note", "recorded_at", "campaign")
+ONLINE_COLUMNS = ("group_id", "sheet_id", "case", "count", "source_file", "recorded_at", "campaign")
 def tables(registry: Registry) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
     """name -> (columns, rows) of everything in the registry, ready to write."""
     packs = {p.id: p for p in registry.packs()}
@@ -39,10 +39,10 @@ def tables(registry: Registry) -> dict[str, tuple[tuple[str, ...], list[tuple]]]
                            s.url, r.status if r else "", _num(r and r.signatures), _num(r and r.consent_yes),
                            _num(r and r.consent_no), (r.scan_file or "") if r else "", _num(r and r.page),
                            r.recorded_at if r else "", online_by_sheet.get(s.sheet_id, 0)))
-    count_rows = [(c.group_id, c.case or "", c.letters, c.signatures, c.source, c.note, c.recorded_at)
-                  for c in registry.counts()]
-    online_out = [(o.group_id or "", o.sheet_id or "", o.case or "", o.count, o.source_file, o.recorded_at)
-                  for o in online_rows]
+    count_rows = [(c.group_id, c.case or "", c.letters, c.signatures, c.source, c.note, c.recorded_at,
+                   c.campaign or "") for c in registry.counts()]
+    online_out = [(o.group_id or "", o.sheet_id or "", o.case or "", o.count, o.source_file, o.recorded_at,
+                   o.campaign or "") for o in online_rows]
     return {"sheets": (SHEET_COLUMNS, sheet_rows), "counts": (COUNT_COLUMNS, count_rows),
             "online": (ONLINE_COLUMNS, online_out)}
 

@@ -91,7 +91,11 @@ counts = Table(
     Column("source", String(500), nullable=False, server_default="hand"),
     Column("note", Text, nullable=False, server_default=""),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # "<section short>-<year>"; NULL: recorded before migration 0004, counted for whichever
+    # campaign issued sheets to the group.
+    Column("campaign", String(64)),
     Index(None, "group_id"),
+    Index("ix_counts_campaign", "campaign"),
 )
 
 # Online signatures from the petition's export; group and sheet None = unattributed.
@@ -107,8 +111,10 @@ online = Table(
     # One row per signature imported by `returns online`: its fingerprint, so an export
     # imported again counts nothing twice (migration 0003).
     Column("row_key", String(64)),
+    Column("campaign", String(64)),                          # as counts.campaign (migration 0004)
     UniqueConstraint("row_key"),
     Index(None, "group_id"),
+    Index("ix_online_campaign", "campaign"),
 )
 
 # Staff accounts of the web pages; only a strong hash of the password is kept.

@@ -157,6 +157,7 @@ class CountRecord:
     source: str
     note: str
     recorded_at: dt.datetime
+    campaign: str | None = None          # None: recorded before the registry knew (migration 0004)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class OnlineRecord:
     count: int
     source_file: str
     recorded_at: dt.datetime
+    campaign: str | None = None
 
 
 def campaign_name(section: str, year: int) -> str:
@@ -543,33 +545,37 @@ class Registry:
         return best
 
     def add_count(self, group_id: str, case: str | None, letters: int, signatures: int, source: str = "hand",
-                  note: str = "") -> int:
+                  note: str = "", campaign: str | None = None) -> int:
         with self.engine.begin() as conn:
             return conn.execute(counts.insert().values(
                 group_id=group_id, case_id=case or None, letters=letters, signatures=signatures, source=source,
-                note=note or "", recorded_at=_now()).returning(counts.c.id)).scalar_one()
+                note=note or "", recorded_at=_now(), campaign=campaign).returning(counts.c.id)).scalar_one()
 
-    def counts(self, group_id: str | None = None) -> list[CountRecord]:
+    def counts(self, group_id: str | None = None, campaign: str | None = None) -> list[CountRecord]:
+        """Hand counts (of one group; of one campaign, with those recorded before campaigns were kept)."""
         c = counts.c
         query = select(c.id, c.group_id, c.case_id, c.letters, c.signatures, c.source, c.note,
-                       c.recorded_at).order_by(c.id)
+                       c.recorded_at, c.campaign).order_by(c.id)
         if group_id is not None:
             query = query.where(c.group_id == group_id)
+        if campaign is not None:
+            query = query.where(or_(c.campaign == campaign, c.campaign.is_(None)))
         with self._reading() as conn:
-            return [CountRecord(*row[:7], _utc(row[7])) for row in conn.execute(query)]
+            return [CountRecord(*row[:7], _utc(row[7]), row[8]) for row in conn.execute(query)]
 
     def add_online(self, group_id: str | None, sheet_id: str | None, case: str | None, count: int,
-                   source_file: str) -> int:
+                   source_file: str, campaign: str | None = None) -> int:
         with self.engine.begin() as conn:
             return conn.execute(online.insert().values(
                 group_id=group_id, sheet_id=sheet_id, case_id=case, count=count, source_file=source_file,
-                recorded_at=_now()).returning(online.c.id)).scalar_one()
+                recorded_at=_now(), campaign=campaign).returning(online.c.id)).scalar_one()
 
     def online(self) -> list[OnlineRecord]:
         o = online.c
-        query = select(o.id, o.group_id, o.sheet_id, o.case_id, o.count, o.source_file, o.recorded_at).order_by(o.id)
+        query = select(o.id, o.group_id, o.sheet_id, o.case_id, o.count, o.source_file, o.recorded_at,
+                       o.campaign).order_by(o.id)
         with self._reading() as conn:
-            return [OnlineRecord(*row[:6], _utc(row[6])) for row in conn.execute(query)]
+            return [OnlineRecord(*row[:6], _utc(row[6]), row[7]) for row in conn.execute(query)]
 
     # -- staff accounts (web) ------------------------------------------------------------------
 

@@ -137,7 +137,7 @@ def record_counts(project, file: Path | None, group: str | None = None, case: st
             found = read_counts(file, known, project.root)
             digest = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
             source = f"file {file.name} sha256:{digest}"
-            if ledger.has_count_source(reg, source):
+            if ledger.has_count_source(reg, kit.config, source):
                 return Added([], file.name, already=True)
-        ledger.add_counts(reg, found, source)
+        ledger.add_counts(reg, kit.config, found, source)
     return Added(found, file.name if file else source)

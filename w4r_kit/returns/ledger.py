@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..model import KitConfig
 from ..registry import Registry, campaign_name
@@ -43,17 +43,21 @@ def issued_sheets(reg: Registry, config: KitConfig) -> list[IssuedSheet]:
         return [IssuedSheet(*row) for row in conn.execute(query)]
 
 
-def has_count_source(reg: Registry, source: str) -> bool:
+def has_count_source(reg: Registry, config: KitConfig, source: str) -> bool:
+    """Were counts from `source` recorded for this campaign before?"""
+    c = counts.c
+    query = select(c.id).where(c.source == source, or_(c.campaign == _campaign(config), c.campaign.is_(None)))
     with reg.engine.connect() as conn:
-        return conn.execute(select(counts.c.id).where(counts.c.source == source).limit(1)).first() is not None
+        return conn.execute(query.limit(1)).first() is not None
 
 
-def add_counts(reg: Registry, found: list[HandCount], source: str) -> None:
+def add_counts(reg: Registry, config: KitConfig, found: list[HandCount], source: str) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     with reg.engine.begin() as conn:
         conn.execute(counts.insert(), [
             {"group_id": c.group_id, "case_id": c.case, "letters": c.letters, "signatures": c.signatures,
-             "members": c.members, "source": source, "note": "", "recorded_at": now} for c in found])
+             "members": c.members, "source": source, "note": "", "recorded_at": now,
+             "campaign": _campaign(config)} for c in found])
 
 
 def known_row_keys(reg: Registry, keys: list[str]) -> set[str]:
@@ -66,15 +70,15 @@ def known_row_keys(reg: Registry, keys: list[str]) -> set[str]:
     return found
 
 
-def add_online_rows(reg: Registry, rows, source_file: str) -> None:
+def add_online_rows(reg: Registry, config: KitConfig, rows, source_file: str) -> None:
     """One registry row per online signature, with its fingerprint (unique: never counted twice)."""
     now = dt.datetime.now(dt.timezone.utc)
     with reg.engine.begin() as conn:
         for i in range(0, len(rows), CHUNK):
             conn.execute(online.insert(), [
                 {"group_id": r.group_id, "sheet_id": r.sheet_id, "case_id": r.case, "count": 1,
-                 "source_file": source_file, "row_key": r.fingerprint, "recorded_at": now}
-                for r in rows[i:i + CHUNK]])
+                 "source_file": source_file, "row_key": r.fingerprint, "recorded_at": now,
+                 "campaign": _campaign(config)} for r in rows[i:i + CHUNK]])
 
 
 def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
@@ -87,9 +91,11 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
     with reg.engine.connect() as conn:
         issued = [Issued(*row) for row in conn.execute(issued_q)]
         groups = {i.group_id for i in issued}
+        # Counts and online rows of this campaign; those recorded before the registry kept their
+        # campaign (NULL) count, as they did, for the campaign that issued sheets to their group.
         c = counts.c
         rows = list(conn.execute(select(c.group_id, c.case_id, c.letters, c.signatures, c.members, c.source)
-                                 .order_by(c.id)))
+                                 .where(or_(c.campaign == campaign, c.campaign.is_(None))).order_by(c.id)))
         hand = [HandCount(row.group_id, row.case_id, row.letters, row.signatures, row.members)
                 for row in rows if row.group_id in groups]
         # Photocopied master sheets read from scans: no group, counted per case.
@@ -97,10 +103,9 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
                    for row in rows if not row.group_id and row.source == MASTER_SOURCE]
         o = online.c
         own_sheets = {i.sheet_id for i in issued}
-        # Unattributed rows belong to no campaign by definition; they are counted with the
-        # campaign whose registry holds them.
         web = [Online(row.group_id, row.sheet_id, row.case_id, row.count)
-               for row in conn.execute(select(o.group_id, o.sheet_id, o.case_id, o.count).order_by(o.id))
+               for row in conn.execute(select(o.group_id, o.sheet_id, o.case_id, o.count)
+                                       .where(or_(o.campaign == campaign, o.campaign.is_(None))).order_by(o.id))
                if row.group_id is None or row.group_id in groups or row.sheet_id in own_sheets]
     returned = reg.returns([i.sheet_id for i in issued])
     scanned = [Scanned(r.sheet_id, r.signatures or 0, r.consent_yes or 0, r.status) for r in returned.values()]

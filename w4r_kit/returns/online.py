@@ -212,7 +212,7 @@ def import_online(project, file: Path) -> Imported:
         seen = ledger.known_row_keys(reg, [r.fingerprint for r in result.rows])
         new = [r for r in result.rows if r.fingerprint not in seen]
         if new:
-            ledger.add_online_rows(reg, new, file.name)
+            ledger.add_online_rows(reg, kit.config, new, file.name)
     attributed = [r for r in new if r.group_id]
     return Imported(file, result.source, len(result.rows), len(attributed), len(new) - len(attributed),
                     len({r.group_id for r in attributed}), len(result.rows) - len(new))

@@ -303,7 +303,7 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
     """
     from ..load import load_project
     from ..output import Staging
-    from ..registry import Registry
+    from ..registry import Registry, campaign_name
     inputs = scan_inputs(paths)
     kit = load_project(project, allow_incomplete=True)
     started = time.perf_counter()
@@ -311,10 +311,11 @@ def scan(project, paths: list[Path], progress: Callable[[int], None] | None = No
     tasks = [(str(path), _display(path, project), i) for path, n in inputs for i in range(n)]
     if on_total:
         on_total(len(tasks))
+    campaign = campaign_name(kit.config.section.short, kit.config.campaign.year)
     with Registry.open(project, kit.config) as registry:
         seen: set[str] = set()
         for page in _read_all(kit, project, registry, tasks, jobs):
-            _record(registry, page, seen)
+            _record(registry, page, seen, campaign)
             result.pages.append(page)
             if progress:
                 progress(1)
@@ -410,16 +411,16 @@ def message_words(kit):
 MASTER_SOURCE = "scan-master"       # registry counts of photocopied master sheets: per case, no group ("")
 
 
-def _record(registry, page: PageResult, seen: set[str]) -> None:
+def _record(registry, page: PageResult, seen: set[str], campaign: str) -> None:
     """Record a sheet's page; a second reading of a sheet already read becomes a duplicate."""
     if page.status == MASTER:
         # Photocopies of the master are all alike: each page is a sheet of its own, and only the
         # same page of the same scan file is the same sheet again.
         note = f"{page.file} page {page.page}"
-        if any(c.source == MASTER_SOURCE and c.note == note for c in registry.counts("")):
+        if any(c.source == MASTER_SOURCE and c.note == note for c in registry.counts("", campaign)):
             page.status, page.detail = DUPLICATE, "this page of this scan was already recorded"
             return
-        registry.add_count("", page.case, 0, page.signatures or 0, MASTER_SOURCE, note)
+        registry.add_count("", page.case, 0, page.signatures or 0, MASTER_SOURCE, note, campaign)
         return
     if not page.sheet_id or page.status not in (READ, REVIEW):
         return
