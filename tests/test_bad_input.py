@@ -262,8 +262,8 @@ def test_config_problems_do_not_hide_case_problems(cli, kit):
         'kit.toml:26: [brand] primary: \'jaune\' is not a colour; write it as #RRGGBB, e.g. "#FFFF00"',
         f"{CASE}:2: name: the fonts cannot draw '✓' (U+2713 CHECK MARK); {FONT_HINT}",
         "cases/second-case.yaml:4: them: unknown field 'them'; did you mean 'theme'?",
-        "letter_templates/en/letter.j2:1: undefined variable 'case.nom'; case has id, name, subject, group, "
-        "pronoun, country, theme, headline, ask, addressee",
+        "letter_templates/en/letter.j2:1: undefined variable 'case.nom'; case has id, name, name_in_text, subject, "
+        "group, pronoun, country, theme, headline, ask, addressee",
     ]
 
 

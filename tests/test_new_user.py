@@ -191,8 +191,8 @@ def test_every_undefined_template_name_is_reported_with_a_did_you_mean(cli, kit)
         "{{ case.age }} {{ case.nam }}\n\n{% if case.addressee.titel %}{{ signature }}{% endif %}\n",
         encoding="utf-8")
     assert fails(cli, kit) == [
-        "letter_templates/en/letter.j2:1: undefined variable 'case.age'; case has id, name, subject, group, "
-        "pronoun, country, theme, headline, ask, addressee",
+        "letter_templates/en/letter.j2:1: undefined variable 'case.age'; case has id, name, name_in_text, subject, "
+        "group, pronoun, country, theme, headline, ask, addressee",
         "letter_templates/en/letter.j2:1: undefined variable 'case.nam'; did you mean 'case.name'?",
         "letter_templates/en/letter.j2:3: undefined variable 'case.addressee.titel'; did you mean "
         "'case.addressee.title'?"]
@@ -260,6 +260,30 @@ def test_words_agree_with_a_cases_subject_and_pronouns(example_kit, lang, person
     content = " ".join(text(example_kit[lang]).split())
     for words in person + group:
         assert words in content, words
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fr", ["au sujet des Défenseur·e·s des terres de la Nation Wet’suwet’en", "au sujet d’Oqba Hashad",
+            "droits d’Oqba Hashad", "au sujet de Maryia Kalesnikava"]),
+    ("en", ["writing to you about the Wet’suwet’en Land Defenders", "the rights of the Wet’suwet’en Land Defenders",
+            "writing to you about Oqba Hashad"]),
+])
+def test_a_cases_name_inside_a_sentence_takes_the_article_and_elision_its_language_wants(example_kit, lang, said):
+    """The default letters put a case's name in running text: a group's name with its article
+    (name_in_text), and in French "de" contracted or elided before it."""
+    content = " ".join(text(example_kit[lang]).split())
+    for words in said:
+        assert words in content, words
+    if lang == "fr":
+        assert "au sujet de Oqba" not in content and "au sujet de Défenseur" not in content
+
+
+def test_french_de_contracts_and_elides_as_french_does():
+    from w4r_kit.templates import french_de
+    assert [french_de(x) for x in ("les Défenseur·e·s", "le peuple ogoni", "la communauté", "l’équipe",
+                                   "Oqba Hashad", "Éric", "Yves", "Yasmine", "Hamid", "Le Pen")] == [
+        "des Défenseur·e·s", "du peuple ogoni", "de la communauté", "de l’équipe", "d’Oqba Hashad", "d’Éric",
+        "d’Yves", "de Yasmine", "de Hamid", "de Le Pen"]
 
 
 def test_unknown_subject_is_named(cli, kit):

@@ -13,7 +13,7 @@ from .project import Project, inside
 from .yamlload import LineDict, load_yaml
 
 TRANSLATED = ("country", "theme", "headline", "story", "ask")
-CASE_KEYS = ("id", "name", "subject", "pronouns", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity",
+CASE_KEYS = ("id", "name", "name_in_text", "subject", "pronouns", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity",
              "petition_url")
 REQUIRED = ("id", "name", *TRANSLATED, "addressee", "petition_url")
 ADDRESSEE_KEYS = ("name", "title", "address", "salutation", "email")
@@ -173,6 +173,8 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
         r.error(data, "subject", "subject", f"'{subject}' must be 'person' (one person) or 'group' "
                 "(several people, a community)" + did_you_mean(subject, SUBJECTS))
     pronouns = r.translations(data, "pronouns", "pronouns", required=False)
+    # The name inside a sentence, with the article its language wants there ("les Défenseur·e·s …").
+    in_text = r.translations(data, "name_in_text", "name_in_text", required=False)
     texts = {key: r.translations(data, key, key, multiline=key == "story") for key in TRANSLATED}
 
     addressee = None
@@ -232,7 +234,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
 
     if len(problems.errors) > before or addressee is None:
         return None
-    return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, addressee=addressee, petition_url=url, photo=photo,
+    return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, names_in_text=in_text, addressee=addressee, petition_url=url, photo=photo,
                 photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
 
 

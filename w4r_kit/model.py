@@ -249,10 +249,17 @@ class Case:
     """"person" or "group": whether the texts speak of one person or of several."""
     pronouns: Text = field(default_factory=dict)
     """The pronoun its texts use, per language ({fr: elle, en: she, lb: si}); may be empty."""
+    names_in_text: Text = field(default_factory=dict)
+    """The name inside a sentence, where a language wants an article ({fr: "les Défenseur·e·s …",
+    en: "the … Land Defenders"}); by default the name itself."""
 
     def name_in(self, lang: str) -> str:
         """The name printed in `lang`."""
         return self.names.get(lang) or self.name
+
+    def name_in_text(self, lang: str) -> str:
+        """The name as it stands in a sentence of `lang` (letters)."""
+        return self.names_in_text.get(lang) or self.name_in(lang)
 
     def pronoun(self, lang: str) -> str:
         return self.pronouns.get(lang, "")

@@ -110,14 +110,36 @@ def _template_line() -> tuple[str | None, int]:
     return None, 0
 
 
+_FR_VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
+
+
+def french_de(phrase: str) -> str:
+    """French "de" before a noun phrase, contracted and elided as French writes it: les X ->
+    des X, le X -> du X, la X -> de la X, Oqba -> d’Oqba, Maryia -> de Maryia. Only a lowercase
+    article is one (name_in_text: "les Défenseur·e·s …"); "Le Pen" or "La Fontaine" is a name."""
+    text = str(phrase).strip()
+    if text.startswith("les "):
+        return "des " + text[4:]
+    if text.startswith("le "):
+        return "du " + text[3:]
+    low = text.lower()
+    # Elided before a vowel, and before a y sounded as one (Yves, not Yasmine).
+    if (low[:1] in _FR_VOWELS or (low[:1] == "y" and low[1:2] not in _FR_VOWELS + "y")) \
+            and not text.startswith(("la ", "l’", "l'")):
+        return "d’" + text
+    return "de " + text
+
+
 def environment(project: Project) -> SandboxedEnvironment:
     loader = jinja2.PrefixLoader({
         DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DATA / "letter_templates")),
     }, delimiter="/")
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
         undefined=NotedUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters["de"] = french_de          # {{ case.name_in_text | de }}: "des …", "d’Oqba …", "de Maryia …"
+    return env
 
 
 def _printable(value: Any) -> Any:
@@ -142,7 +164,8 @@ def letter_context(config: KitConfig, case: Case, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "case": Named("case", {
-            "id": case.id, "name": case.name_in(lang), "subject": case.subject, "group": case.subject == "group",
+            "id": case.id, "name": case.name_in(lang), "name_in_text": case.name_in_text(lang),
+            "subject": case.subject, "group": case.subject == "group",
             "pronoun": case.pronoun(lang), "country": case.country.get(lang, ""),
             "theme": case.theme.get(lang, ""), "headline": case.headline.get(lang, ""),
             "ask": case.ask.get(lang, ""),
