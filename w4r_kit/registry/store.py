@@ -172,6 +172,12 @@ class OnlineRecord:
     campaign: str | None = None
 
 
+def of_campaign(column, campaign: str):
+    """A counts/online row of `campaign`, or one recorded before rows kept their campaign
+    (NULL, migration 0004), which counts as it did."""
+    return or_(column == campaign, column.is_(None))
+
+
 def campaign_name(section: str, year: int) -> str:
     return f"{section}-{year}"
 
@@ -559,7 +565,7 @@ class Registry:
         if group_id is not None:
             query = query.where(c.group_id == group_id)
         if campaign is not None:
-            query = query.where(or_(c.campaign == campaign, c.campaign.is_(None)))
+            query = query.where(of_campaign(c.campaign, campaign))
         with self._reading() as conn:
             return [CountRecord(*row[:7], _utc(row[7]), row[8]) for row in conn.execute(query)]
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..model import KitConfig
 from ..registry import Registry, campaign_name
 from ..registry.schema import counts, online, packs, sheets
+from ..registry.store import of_campaign
 from ..results import HandCount, Issued, Ledger, Online, Scanned
 
 CHUNK = 500            # ids per IN (...) query: well under every database's parameter limit
@@ -46,7 +47,7 @@ def issued_sheets(reg: Registry, config: KitConfig) -> list[IssuedSheet]:
 def has_count_source(reg: Registry, config: KitConfig, source: str) -> bool:
     """Were counts from `source` recorded for this campaign before?"""
     c = counts.c
-    query = select(c.id).where(c.source == source, or_(c.campaign == _campaign(config), c.campaign.is_(None)))
+    query = select(c.id).where(c.source == source, of_campaign(c.campaign, _campaign(config)))
     with reg.engine.connect() as conn:
         return conn.execute(query.limit(1)).first() is not None
 
@@ -95,7 +96,7 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
         # campaign (NULL) count, as they did, for the campaign that issued sheets to their group.
         c = counts.c
         rows = list(conn.execute(select(c.group_id, c.case_id, c.letters, c.signatures, c.members, c.source)
-                                 .where(or_(c.campaign == campaign, c.campaign.is_(None))).order_by(c.id)))
+                                 .where(of_campaign(c.campaign, campaign)).order_by(c.id)))
         hand = [HandCount(row.group_id, row.case_id, row.letters, row.signatures, row.members)
                 for row in rows if row.group_id in groups]
         # Photocopied master sheets read from scans: no group, counted per case.
@@ -105,7 +106,7 @@ def read_ledger(reg: Registry, config: KitConfig) -> Ledger:
         own_sheets = {i.sheet_id for i in issued}
         web = [Online(row.group_id, row.sheet_id, row.case_id, row.count)
                for row in conn.execute(select(o.group_id, o.sheet_id, o.case_id, o.count)
-                                       .where(or_(o.campaign == campaign, o.campaign.is_(None))).order_by(o.id))
+                                       .where(of_campaign(o.campaign, campaign)).order_by(o.id))
                if row.group_id is None or row.group_id in groups or row.sheet_id in own_sheets]
     returned = reg.returns([i.sheet_id for i in issued])
     scanned = [Scanned(r.sheet_id, r.signatures or 0, r.consent_yes or 0, r.status) for r in returned.values()]

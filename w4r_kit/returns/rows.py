@@ -259,11 +259,12 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = 
                 sig_area = max(sig_area, area)
             elif not signed and mid_written:
                 doubts.append(("scan_doubt_spill", ()))
+            own_area, own_span = native.get((r, c), (0.0, 0.0))
+            own_strokes = own_area >= WRITTEN_MM2 and own_span >= WRITTEN_SPAN_MM   # not a neighbour's
             if not signed and written:
                 doubts.append(("scan_doubt_unsigned", ()))
             elif signed and len(written) == 1 and len(names) > 3:
-                own_area, own_span = native.get((r, c), (0.0, 0.0))
-                if not mid_written and (own_area < WRITTEN_MM2 or own_span < WRITTEN_SPAN_MM):
+                if not mid_written and not own_strokes:
                     signed = False                     # only a neighbour's flourish crossing the rule
                     written.remove("signature")
                 else:
@@ -279,8 +280,7 @@ def read_rows(warped: np.ndarray, template: Template, dpi: float, greys: bool = 
                 # A pen signature leaves >= 8 mm² on a 1-bit scan; less is a pencil that half
                 # vanished, and the row's ticks may have gone with it.
                 doubts.append(("scan_doubt_ink", (("column", "signature"), ("area", f"{sig_area:.1f}"))))
-            own_area, own_span = native.get((r, c), (0.0, 0.0))
-            if signed and len(written) > 1 and own_area >= WRITTEN_MM2 and own_span >= WRITTEN_SPAN_MM:
+            if signed and len(written) > 1 and own_strokes:
                 # Signed, with strokes of its own, beside a clear entry: a faint word elsewhere in
                 # the row (a short age) changes no count. (Faint words beside a neighbour's dipping
                 # signature may be a pencilled row whose ticks faded too: those are looked at.)
