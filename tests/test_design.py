@@ -101,6 +101,28 @@ def test_story_is_running_text_of_9_5_to_11_pt(example_kit):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_story_line_is_stranded_alone_under_the_photo_box(example_kit, lang):
+    """Under the photo box (or pull-quote panel) the story goes on for 3 lines or more, or not
+    at all: one or two lines alone there read as an accident."""
+    from w4r_kit.load import load_project
+    from w4r_kit.project import Project
+    kit = load_project(Project(ROOT, ROOT / "dist"))
+    path = example_kit[lang]
+    reader = PdfReader(str(path))
+    starts = {title: page for level, title, page in outline(path) if level == 0}
+    left_column_end = (18 + 66) * mm        # the margin and the photo box's width
+    checked = 0
+    for case in kit.cases:
+        story, demand = (" ".join(text[lang].split()) for text in (case.story, case.ask))
+        below = {round(y) for text, size, x, y in text_runs(reader, starts[case.name_in(lang)])
+                 if 9.5 <= size <= 11 and x < left_column_end
+                 and text.rstrip("-")[:20] in story and text.rstrip("-")[:20] not in demand}
+        assert len(below) == 0 or len(below) >= 3, (case.id, sorted(below))
+        checked += 1
+    assert checked == len(kit.cases) == 9
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_running_text_lines_are_at_most_about_80_characters(example_kit, lang):
     """Case sheets, letters and the cover: no line of more than ~80 characters (SPEC §14)."""
     path = example_kit[lang]

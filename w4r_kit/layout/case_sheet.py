@@ -35,6 +35,7 @@ LOGO_W_MM, LOGO_H_MM = 42, 18       # the logo's box in the band, right-aligned
 # Running text sizes the story may take (SPEC §14: 9.5-11 pt), largest first: a short
 # story is set larger rather than leaving the page half empty.
 STORY_SIZES = ((11, 15.5), (10.5, 15), (10, 14), (9.5, 13.5))
+MIN_LINES_BELOW = 3                 # fewer lines alone under the photo box look stranded
 
 
 def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
@@ -59,19 +60,23 @@ def draw(doc: Document, ctx: Context, case: Case, url: str) -> None:
     story_top = label_top + LABEL.leading + 2 * mm
     cols = g.columns(2)
     limit = strip_top - 12 * mm - demand_h
-    layout = None
+    layout = first_fit = None
     # The largest running text size whose story fits page 1, with the tallest photo box that
     # still fits (tried first: a short story then fills the page in one layout); the box is
-    # cut back to the story's column below when nothing goes on under it.
+    # cut back to the story's column below when nothing goes on under it. A fit that leaves
+    # a line or two stranded under the box gives way to the next size down, when one avoids it.
     for size, leading in STORY_SIZES:
         for photo_h in reversed(PHOTO_HEIGHTS_MM):
             found = _story_layout(ctx, case, size, leading, photo_top + photo_h * mm, story_top, right_w,
                                   cols[0][1], limit)
             if not found[-1]:
-                layout = (photo_h, *found)
+                first_fit = first_fit or (photo_h, *found)
+                if _no_stranded_lines(found[2], leading):
+                    layout = (photo_h, *found)
                 break
         if layout:
             break
+    layout = layout or first_fit
     if layout is None:              # longer than page 1 at the smallest size: it flows on
         layout = (PHOTO_HEIGHTS_MM[0], *_story_layout(ctx, case, *STORY_SIZES[-1], photo_top + PHOTO_HEIGHTS_MM[0] * mm,
                                                       story_top, right_w, cols[0][1], limit))
@@ -125,6 +130,12 @@ def _story_layout(ctx: Context, case: Case, size: float, leading: float, photo_b
     (beside,), rest = fill_columns(story, [(right_w, photo_bottom - story_top)], gap)
     below, rest = _balanced(rest, col_w, limit - (photo_bottom + 7 * mm), gap, leading)
     return gap, beside, below, rest
+
+
+def _no_stranded_lines(below: list, leading: float) -> bool:
+    """Nothing below the photo box, or at least MIN_LINES_BELOW lines there."""
+    tallest = max((column_height(items) for items in below), default=0.0)
+    return tallest == 0 or tallest >= MIN_LINES_BELOW * leading * 0.95
 
 
 def ctx_story(ctx: Context, case: Case) -> list[str]:
