@@ -189,6 +189,31 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(source.replace(old, new), encoding="utf-8")
 
 
+def _set_guidance(project: Path, value: str) -> None:
+    """The starter case's solidarity.guidance (four lines from line 44) as one line: `guidance: value`."""
+    case = project / "cases/sebnem-korur-fincanci.yaml"
+    source, n = re.subn(r"(?m)^  guidance:.*\n(?:    \w\w: .*\n){3}", f"  guidance: {value}\n",
+                        case.read_text(encoding="utf-8"))
+    assert n == 1
+    case.write_text(source, encoding="utf-8")
+
+
+STARTER_GUIDANCE = {"fr": "Signez de votre prénom seulement.", "en": "Sign with your first name only.",
+                    "lb": "Ënnerschreift just mat Ärem Virnumm."}
+
+
+def test_starter_cards_print_the_case_rules_on_their_backs(cli, kit):
+    # `init` shows a new section every field of a case, solidarity.guidance included
+    r = cli("build", "--project", kit, "--sheets", "0")
+    assert r.exit_code == 0, r.output
+    for lang in LANGS:
+        path = kit / f"dist/kit-{lang}.pdf"
+        [fronts] = pages_titled(path, WORDS[lang]["cards"])
+        back = flat(page_texts(path)[fronts + 1])
+        assert back.count(STARTER_GUIDANCE[lang]) == 4, back
+        assert back.count({"fr": "À RESPECTER", "en": "PLEASE NOTE", "lb": "OPGEPASST"}[lang]) == 4
+
+
 def test_letter_card_sheet_is_four_quarter_letter_cards_and_a_success_photo_prints(cli, tmp_path):
     project = _starter(cli, tmp_path, "letter-kit")
     _edit(project / "kit.toml", 'paper = "A4"', 'paper = "Letter"')
@@ -362,9 +387,7 @@ def test_validate_names_a_case_whose_country_has_no_postage_zone(cli, tmp_path):
 
 def test_validate_reports_texts_too_long_for_a_card_and_characters_the_fonts_lack(cli, tmp_path):
     project = _starter(cli, tmp_path, "long-guidance")
-    case = project / "cases/sebnem-korur-fincanci.yaml"
-    _edit(case, "petition_url:", '  guidance: {fr: "' + "Pas de politique. " * 80 + '", en: "No ✓ politics.", '
-          'lb: "Keng Politik."}\npetition_url:')
+    _set_guidance(project, '{fr: "' + "Pas de politique. " * 80 + '", en: "No ✓ politics.", lb: "Keng Politik."}')
     (project / "successes.yaml").write_text((project / "successes.yaml").read_text(encoding="utf-8").replace(
         "Rita Karassartova", "Rita ☃ Karassartova"), encoding="utf-8")
     r = cli("validate", "--project", project)
