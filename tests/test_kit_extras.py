@@ -119,6 +119,28 @@ def test_cards_for_every_case_with_solidarity_fronts_then_backs(example_kit, lan
     assert joel.count("You are not alone. We are with you.") == 4
 
 
+def test_french_card_line_agrees_with_the_case(example_kit):
+    path = example_kit["fr"]
+    texts = page_texts(path)
+    fronts = dict(zip(CARD_CASES_IN["fr"], pages_titled(path, "Cartes de solidarité")))
+    man, group = fronts["Kyung Seok Park"], fronts["Défenseur·e·s des terres de la Nation Wet’suwet’en"]
+    assert flat(texts[man]).count("Vous n’êtes pas seul. Nous sommes avec vous.") == 4
+    assert flat(texts[group]).count("Vous n’êtes pas seul·e·s. Nous sommes avec vous.") == 4
+
+
+def test_a_project_card_line_may_agree_with_the_case(cli, kit):
+    words = kit / "letter_templates/fr/strings.yaml"
+    source, n = re.subn(r"(?m)^card_line: .*$", 'card_line: "{pronoun, select, elle {Tu n’es pas seule.} '
+                        'other {Tu n’es pas seul·e.}}"', words.read_text(encoding="utf-8"))
+    assert n == 1
+    words.write_text(source, encoding="utf-8")
+    r = cli("build", "--project", kit, "--lang", "fr", "--sheets", "0")
+    assert r.exit_code == 0, r.output
+    path = kit / "dist/kit-fr.pdf"
+    [fronts] = pages_titled(path, "Cartes de solidarité")
+    assert flat(page_texts(path)[fronts]).count("Tu n’es pas seule.") == 4
+
+
 def _mark_segments(path: Path, page: int) -> list[tuple[float, float, float, float]]:
     """The stroked segments of the page's cut-mark form, in page coordinates (y up)."""
     xobjects = PdfReader(str(path)).pages[page]["/Resources"]["/XObject"]

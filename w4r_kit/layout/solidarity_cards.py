@@ -164,9 +164,10 @@ def _front(c: Canvas, ctx: Context, case: Case, card: Card) -> None:
     draw_text(c, ctx, w.get("card_kicker").upper(), x, name_top - 2.5 * mm, LABEL.pt, bold=True,
               max_width=inner_w)
 
-    # The line of solidarity: one per language the person reads, else the kit language's,
-    # each set with its own language's typography.
-    lines = list(case.solidarity.message.items()) or [(ctx.lang, w.get("card_line"))]
+    # The line of solidarity: one per language the person reads, else the kit language's
+    # (agreeing with the case: "seul" / "seule" / "seul·e·s"), each set with its own
+    # language's typography.
+    lines = list(case.solidarity.message.items()) or [(ctx.lang, w.get("card_line", **case.grammar(ctx.lang)))]
     top = panel_bottom + 6 * mm
     room = card.bottom - safe - 6 * mm - top
     gap = 2 * mm
