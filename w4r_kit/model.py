@@ -311,3 +311,5 @@ class Success:
     photo_credit: str = ""
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    shared_name: bool = False
+    """True when `name` is one text for every language (`name: Rita Karassartova`)."""
