@@ -394,6 +394,26 @@ def test_validate_checks_postage_zones(cli, tmp_path):
     ]
 
 
+def test_a_zone_with_a_wrong_price_or_countries_is_one_message(cli, example_copy):
+    # The zone is there, only its price is wrong: its countries are not also "in no zone".
+    toml = example_copy / "kit.toml"
+    _edit(toml, "price = 1.75 }", "price = -1 }")
+    r = cli("validate", "--project", example_copy)
+    assert r.exit_code == 1
+    assert [line for line in r.stderr.splitlines() if not line.startswith("warning:")] == [
+        "kit.toml:45: [postage] zones[2].price: -1 is not a plausible price for a letter",
+        "1 problem found."]
+    # Countries that cannot be read do not make the zone a second rest of the world.
+    _edit(toml, "price = -1 }", "price = 1.75 }")
+    _edit(toml, 'countries = ["BELARUS", "TÜRKİYE"]', 'countries = "BELARUS, TÜRKİYE"')
+    r = cli("validate", "--project", example_copy)
+    assert r.exit_code == 1
+    assert [line for line in r.stderr.splitlines() if not line.startswith("warning:")] == [
+        'kit.toml:44: [postage] zones[1].countries: must be a list of countries as written on envelopes, '
+        'e.g. ["BELARUS", "TÜRKİYE"]',
+        "1 problem found."]
+
+
 def test_validate_names_a_case_whose_country_has_no_postage_zone(cli, tmp_path):
     project = _starter(cli, tmp_path, "no-zone")
     _edit(project / "kit.toml",

@@ -195,7 +195,7 @@ def _check_images(project: Project, config: KitConfig | None, cases: list[Case],
 
 def _check_postage(project: Project, config: KitConfig, cases: list[Case], problems: Problems) -> None:
     """With postage zones, every case's destination (the envelope's last line) has its stamp price."""
-    if not config.postage.zones:
+    if not config.postage.zones or config.postage.zones_unread:      # a zone's own error says it all
         return
     for case in cases:
         country = case.addressee.address[-1] if case.addressee.address else ""

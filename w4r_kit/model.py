@@ -131,6 +131,8 @@ class PostageConfig:
     """With send = "section": where (default: the return address)."""
     suspended: tuple[str, ...] = ()
     """Countries mail cannot be sent to at the moment: e-mail or the embassy instead."""
+    zones_unread: bool = False
+    """A zone's countries could not be read (its own error): which zone a country is in is unknown."""
 
     def zone_for(self, country: str) -> PostageZone | None:
         """The zone of a destination country (the envelope's last line), else the catch-all zone."""
