@@ -290,6 +290,19 @@ def test_poster_with_fill_in_lines_and_qr_code_to_the_campaign_page(cli, tmp_pat
     assert len([ln for ln in lines if float(ln[2]) - float(ln[0]) > 0.5 * size[0]]) == 3
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_poster_case_list_never_starts_a_line_with_its_separator(cli, tmp_path, lang):
+    from conftest import ROOT
+    names = ["Đặng Đình Bạch", "Joel Paredes", "Kyung Seok Park", "Manahel al-Otaibi", "Maryia Kalesnikava",
+             "Neth Nahara", "Oqba Hashad", "Şebnem Korur Fincancı", CARD_CASES_IN[lang][-1]]
+    for paper in ("A4", "Letter"):
+        r = cli("poster", "--project", ROOT, "--out", tmp_path / paper, "--lang", lang, "--paper", paper)
+        assert r.exit_code == 0, r.output
+        lines = page_texts(tmp_path / paper / f"poster-{lang}.pdf")[0].splitlines()
+        assert not [line for line in lines if line.lstrip().startswith("·")], (paper, lines)
+        assert " · ".join(names) in flat(" ".join(lines)), paper     # every name, each once, in order
+
+
 def test_poster_prints_when_and_where(cli, tmp_path):
     from conftest import ROOT
     r = cli("poster", "--project", ROOT, "--out", tmp_path, "--lang", "fr", "--when", "Samedi 7 décembre, 14 h",
