@@ -65,6 +65,27 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert "Oh Se-hoon Seoul Metropolitan Government 110 Sejong-daero, Jung-gu Seoul 04524 REPUBLIC OF KOREA" in envelope
 
 
+def _lines_with_x(path: Path, page: int) -> list[tuple[str, float]]:
+    """Each line of a page's text and the left edge of its first character."""
+    content, boxes = char_boxes(path, page)
+    out, start = [], 0
+    for line in content.split("\r\n"):
+        if line:
+            out.append((line, boxes[start][0]))
+        start += len(line) + 2
+    return out
+
+
+def test_advice_page_wraps_a_long_case_name_flush_left(example_kit):
+    # the postage table's column of this year's letters: a name too long for it wraps between
+    # its words, and its second line starts where the others do (not one space further in)
+    lines = _lines_with_x(example_kit["fr"], 1)
+    [(wrapped, x)] = [(line, x) for line, x in lines if "Wet’suwet’en" in line]
+    [neth] = [x for line, x in lines if line.startswith("Neth Nahara")]
+    assert wrapped == "Nation Wet’suwet’en"
+    assert abs(x - neth) < 0.01           # both lines start with an N: the same left edge
+
+
 def test_advice_page_says_where_letters_go(example_copy, cli):
     toml = (example_copy / "kit.toml").read_text(encoding="utf-8")
     toml = toml.replace('send = "direct"', 'send = "section"\nsend_by = 2030-12-20\nsuspended = ["ANGOLA"]')
