@@ -5,7 +5,8 @@ person reads) and the backs (room to write, the solidarity address, the case's r
 to print double-sided on long-edge binding. Four A6 cards fill an A4 sheet (Letter: four
 quarter-Letter cards). A6 is 105 x 148 mm, so on A4 (297 mm) the two rows are 1 mm
 apart. Cut marks lie on the cut lines, at the sheet's edges and where the cuts cross,
-never inside a card; nothing but them comes closer than CARD_SAFE_MM to a card's edge.
+never inside a card. Text keeps CARD_SAFE_MM from a card's edges, the front's coloured
+panel PANEL_INSET_MM.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from .typescale import CAPTION, GREY, LABEL, MIN_TEXT_PT, NOTE, RULE, SUBHEAD, T
 
 # ISO 216 A6 (portrait) and a quarter of US Letter.
 CARD_SIZES = {"A4": (105 * mm, 148 * mm), "Letter": (4.25 * inch, 5.5 * inch)}
-CARD_SAFE_MM = 7          # text and colour keep this far from every cut: a cut a little off shows nothing
-PANEL_INSET_MM = 5        # the front's yellow panel, inside the card
+CARD_SAFE_MM = 7          # text keeps this far from every cut: a cut a little off cuts no word
+PANEL_INSET_MM = 5        # the front's panel (brand colour) keeps this far from every cut
 PANEL_SHARE = 0.58        # of the card's height
 HEART_MM = 12
 MARK_LEN_MM = 7           # cut marks at the sheet's edges, from the office safe margin inwards
