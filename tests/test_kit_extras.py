@@ -23,15 +23,18 @@ WORDS = {
     "fr": {"advice": "Écrire, poster, rester en sécurité", "successes": "Vos lettres changent des vies",
            "cards": "Cartes de solidarité", "europe": "1,40 €", "world": "1,75 €", "airmail": "« Par avion – Prioritaire »",
            "rita": "plus de 400.000 actions", "magai": "765.000 actions", "back": "Envoyez cette carte à",
-           "guidance": "pas d’images religieuses", "message": "VOTRE MESSAGE", "kicker": "SOLIDARITÉ AVEC"},
+           "guidance": "pas d’images religieuses", "message": "VOTRE MESSAGE", "kicker": "SOLIDARITÉ AVEC",
+           "card_rules": "Sur les cartes de solidarité, respectez les consignes imprimées au dos de chaque carte."},
     "en": {"advice": "Writing, posting, staying safe", "successes": "Your letters change lives",
            "cards": "Solidarity cards", "europe": "€1.40", "world": "€1.75", "airmail": "“Par avion – Priority”",
            "rita": "more than 400,000 actions", "magai": "765,000 actions", "back": "Send this card to",
-           "guidance": "no religious images", "message": "YOUR MESSAGE", "kicker": "IN SOLIDARITY WITH"},
+           "guidance": "no religious images", "message": "YOUR MESSAGE", "kicker": "IN SOLIDARITY WITH",
+           "card_rules": "On solidarity cards, follow the rules printed on the back of each card."},
     "lb": {"advice": "Schreiwen, verschécken, sécher bleiwen", "successes": "Är Bréiwer änneren d’Liewen",
            "cards": "Solidaritéitskaarten", "europe": "1,40 €", "world": "1,75 €", "airmail": "„Par avion – Priority“",
            "rita": "méi wéi 400.000 Aktiounen", "magai": "765.000 Aktiounen", "back": "Schéckt dës Kaart un",
-           "guidance": "keng reliéis Biller", "message": "ÄRE MESSAGE", "kicker": "SOLIDARITÉIT MAT"},
+           "guidance": "keng reliéis Biller", "message": "ÄRE MESSAGE", "kicker": "SOLIDARITÉIT MAT",
+           "card_rules": "Op de Solidaritéitskaarten haalt Iech w.e.g. un d’Reegelen op der Récksäit vun all Kaart."},
 }
 
 
@@ -53,6 +56,7 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert entries[1] == (0, w["advice"], 1)              # right after the cover
     page = flat(page_texts(path)[1])
     assert w["advice"] in page and w["airmail"] in page
+    assert w["card_rules"] in page                         # the kit has solidarity cards
     assert page.endswith("www.amnesty.lu 2")                  # the footer, with the page number
     # [postage]: Europe 1.40, the rest of the world 1.75, each with this year's letters
     europe = page.index(w["europe"])
@@ -275,18 +279,20 @@ def test_letter_card_sheet_is_four_quarter_letter_cards_and_a_success_photo_prin
     assert [(x["/Width"], x["/Height"]) for x in images if x["/Subtype"] == "/Image"] == [(300, 400)]
 
 
-def test_a_case_that_accepts_no_cards_gets_none(cli, tmp_path):
-    project = _starter(cli, tmp_path, "no-cards")
-    case = project / "cases/sebnem-korur-fincanci.yaml"
-    _edit(case, "petition_url:", "  cards: false\npetition_url:")
-    r = cli("build", "--project", project, "--lang", "fr", "--sheets", "0")
+def test_a_case_that_accepts_no_cards_gets_none(cli, kit):
+    _edit(kit / "cases/sebnem-korur-fincanci.yaml", "petition_url:", "  cards: false\npetition_url:")
+    r = cli("build", "--project", kit, "--sheets", "0")
     assert r.exit_code == 0, r.output
-    path = project / "dist/kit-fr.pdf"
+    path = kit / "dist/kit-fr.pdf"
     assert not pages_titled(path, "Cartes de solidarité")
     assert "Envoyez cette carte à".upper() not in text(path)
     # the solidarity address stays on the case sheet: it is where letters of support go
     [sheet] = pages_titled(path, "Fiche")
     assert "Postcode Town" in page_texts(path)[sheet]
+    # a kit without cards: the advice page does not send anyone to the rules on their backs
+    for lang in LANGS:
+        advice = flat(page_texts(kit / f"dist/kit-{lang}.pdf")[1])
+        assert WORDS[lang]["advice"] in advice and WORDS[lang]["card_rules"] not in advice
 
 
 # --------------------------------------------------------------------------- the event poster

@@ -266,6 +266,11 @@ class Case:
     def pronoun(self, lang: str) -> str:
         return self.pronouns.get(lang, "")
 
+    @property
+    def has_cards(self) -> bool:
+        """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
+        return bool(self.solidarity and self.solidarity.cards and self.solidarity.address)
+
     def grammar(self, lang: str) -> dict[str, str]:
         """What words of `lang` agree with: {subject, pronoun} for {x, select, ...} choices."""
         return {"subject": self.subject, "pronoun": self.pronoun(lang)}

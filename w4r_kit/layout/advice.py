@@ -25,7 +25,7 @@ from .typescale import BODY, GREY, LABEL, NOTE, RULE, SUBHEAD
 
 WRITE = ("polite", "brief", "politics", "name", "own")
 POST = ("capitals", "airmail", "stamps")
-SAFE = ("initials", "facts", "cards")
+SAFE = ("initials", "facts")
 BULLET_MM = 1.6
 INDENT_MM = 5
 ITEM_GAP_MM = 2.8
@@ -52,8 +52,10 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
 
         y = _section(c, ctx, w.get("advice_write_title"), [w.get(f"advice_write_{k}") for k in WRITE],
                      left_x, top, col_w, bottom)
-        y = _section(c, ctx, w.get("advice_safe_title"), [w.get(f"advice_safe_{k}") for k in SAFE],
-                     left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
+        safe = [w.get(f"advice_safe_{k}") for k in SAFE]
+        if any(case.has_cards for case in cases):     # the rules on the cards' backs, where there are cards
+            safe.append(w.get("advice_safe_cards"))
+        y = _section(c, ctx, w.get("advice_safe_title"), safe, left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
         if cases:        # the example: a case whose address is confirmed, if there is one
             example = next((k for k in cases if not any(line.startswith("[") for line in k.addressee.address)),
                            cases[0])
