@@ -90,16 +90,26 @@ def test_advice_page_wraps_a_long_case_name_flush_left(example_kit):
     assert abs(x - neth) < 0.01           # both lines start with an N: the same left edge
 
 
-def test_advice_page_says_where_letters_go(example_copy, cli):
+SENT_BY_THE_SECTION = {
+    "fr": ("avant le 20 décembre 2030 à : Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "Nous les postons toutes ensemble.", "Courrier suspendu en ce moment vers : ANGOLA."),
+    "en": ("by 20 December 2030 to: Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "We post them all together.", "Mail is suspended at the moment to: ANGOLA."),
+    "lb": ("bis de 20. Dezember 2030 un: Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "Mir verschécken se all zesummen.", "Am Moment ass d’Post suspendéiert fir: ANGOLA."),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_advice_page_says_where_letters_go(example_copy, cli, lang):
     toml = (example_copy / "kit.toml").read_text(encoding="utf-8")
     toml = toml.replace('send = "direct"', 'send = "section"\nsend_by = 2030-12-20\nsuspended = ["ANGOLA"]')
     (example_copy / "kit.toml").write_text(toml, encoding="utf-8")
-    r = cli("build", "--project", example_copy, "--lang", "fr", "--case", "neth-nahara", "--sheets", "0")
+    r = cli("build", "--project", example_copy, "--lang", lang, "--case", "neth-nahara", "--sheets", "0")
     assert r.exit_code == 0, r.output
-    page = flat(page_texts(example_copy / "dist/kit-fr.pdf")[1])
-    assert ("avant le 20 décembre 2030 à : Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
-            "Nous les postons toutes ensemble.") in page
-    assert "Courrier suspendu en ce moment vers : ANGOLA." in page
+    page = flat(page_texts(example_copy / f"dist/kit-{lang}.pdf")[1])
+    where, suspended = SENT_BY_THE_SECTION[lang]
+    assert where in page and suspended in page
 
 
 # --------------------------------------------------------------------------- the successes page
@@ -298,7 +308,7 @@ def test_a_case_that_accepts_no_cards_gets_none(cli, kit):
 # --------------------------------------------------------------------------- the event poster
 
 @pytest.mark.parametrize("lang, paper, size", [("en", "A4", (595.28, 841.89)), ("fr", "A3", (841.89, 1190.55)),
-                                               ("lb", "Tabloid", (792.0, 1224.0))])
+                                               ("fr", "Letter", (612.0, 792.0)), ("lb", "Tabloid", (792.0, 1224.0))])
 def test_poster_with_fill_in_lines_and_qr_code_to_the_campaign_page(cli, tmp_path, lang, paper, size):
     from conftest import ROOT
     r = cli("poster", "--project", ROOT, "--out", tmp_path, "--lang", lang, "--paper", paper.lower())
@@ -483,6 +493,19 @@ def test_validate_lists_texts_too_long_and_characters_the_fonts_lack_in_one_run(
         f"successes.yaml:7: name: the fonts cannot draw '☃' (U+2603 SNOWMAN); {fonts}",
         "3 problems found.",
     ]
+
+
+def test_a_guidance_without_a_campaign_language_is_named_and_nothing_is_written(cli, kit):
+    _set_guidance(kit, '{fr: "Pas de politique.", en: "No politics."}')
+    message = ("cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance: no text for 'lb' (add it, or build with "
+               "--allow-incomplete)")
+    r = cli("validate", "--project", kit)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [message, "1 problem found."]
+    r = cli("build", "--project", kit)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+    assert not (kit / "dist").exists()
 
 
 def test_validate_decodes_success_photos(cli, tmp_path):
