@@ -146,4 +146,5 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
         return None
     return Success(year=year, name=name, country=texts["country"], outcome=texts["outcome"], actions=actions,
                    actions_qualifier=qualifier, quote=quote, photo=photo, photo_credit=one_line(credit or ""),
-                   line=raw.line, lines={k: v for k, v in lines.items()})
+                   line=raw.line, lines={k: v for k, v in lines.items()},
+                   shared_name=isinstance(raw.get("name"), str))
