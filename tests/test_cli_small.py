@@ -149,3 +149,15 @@ def test_dated_letter_line_has_the_comma_right_after_the_place(cli, starter_once
     # place, on the line, never floating beyond it, whatever the date's length.
     assert comma - rule_left > 30 * mm
     assert comma < rule_right and abs(end - rule_right) < 1.5 * mm
+
+
+def test_terminal_summaries_count_in_proper_english(cli, kit, tmp_path):
+    groups = tmp_path / "groups.csv"
+    groups.write_text("id,name,lang,sheets\nesch,Groupe Esch,fr,1\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", kit)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == (f"wrote 1 PDF file and manifest.csv to {kit / 'dist' / 'signatures'}: "
+                                        "1 signature sheet, 3 pages")
+    r = cli("validate", "--project", kit, "--lang", "fr")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "ok: 1 case, language fr\n"

@@ -94,3 +94,77 @@ def test_a_new_language_needs_only_files(cli, starter):
     assert r.exit_code == 1
     assert "story: no text for 'de'" in r.stderr            # the case still lacks de texts
     assert "addressee.title: no text for 'de'" in r.stderr
+
+
+def _words(project, lang):
+    from w4r_kit.errors import Problems
+    from w4r_kit.project import Project
+    from w4r_kit.strings import load_words
+    problems = Problems(project)
+    words = load_words(Project.at(project, None), lang, problems)
+    return words, [str(p) for p in problems.items]
+
+
+def test_every_printed_count_agrees_with_its_number(kit):
+    from w4r_kit.numbers import count
+    printed = {}
+    for lang in ("fr", "en", "lb"):
+        w, problems = _words(kit, lang)
+        assert problems == []
+        one = {key: count(w, 1) for key in ("pages", "read", "review", "blank", "other", "duplicate")}
+        printed[lang] = [w.get("review_summary", date="1.12.", **one),
+                         w.get("review_read", signatures=count(w, 1), yes=count(w, 1), no=count(w, 0)),
+                         w.get("results_sheets", returned=count(w, 1), issued=count(w, 1)),
+                         w.get("results_sheets", returned=count(w, 2), issued=count(w, 1200)),
+                         w.get("actions_more_than", n=count(w, 1)),
+                         w.get("collector_sheets", sheets=count(w, 1), total=count(w, 3))]
+    assert printed["fr"] == [
+        "Scan du 1.12. : 1 page — 1 feuille lue, 1 à vérifier, 1 blanche, 1 qui n’est pas une feuille de signatures, "
+        "1 scannée deux fois.", "Lu : 1 signature (1 oui, 0 non)", "1 feuille revenue sur 1 distribuée",
+        "2 feuilles revenues sur 1.200 distribuées", "plus de 1 action", "1 feuille par cas, 3 feuilles dans ce paquet"]
+    assert printed["en"] == [
+        "Scan of 1.12.: 1 page — 1 sheet read, 1 to review, 1 blank, 1 not a signature sheet, 1 scanned twice.",
+        "Read: 1 signature (1 yes, 0 no)", "1 of 1 sheet issued came back", "2 of 1,200 sheets issued came back",
+        "more than 1 action", "1 sheet per case, 3 sheets in this pack"]
+    assert printed["lb"] == [
+        "Scan vum 1.12.: 1 Säit — 1 Blat gelies, 1 fir ze kontrolléieren, 1 eidel, 1 keen Ënnerschrëftsblat, "
+        "1 zweemol gescannt.", "Gelies: 1 Ënnerschrëft (1 jo, 0 nee)", "1 vun 1 ausgedeelte Blat ass zréckkomm",
+        "2 vun 1.200 ausgedeelte Blieder sinn zréckkomm", "méi wéi 1 Aktioun", "1 Blat pro Fall, 3 Blieder an dësem Pak"]
+
+
+def test_the_review_file_says_1_page_and_1_signature(kit, tmp_path):
+    import io
+    from PIL import Image
+    from w4r_kit.load import load_project
+    from w4r_kit.project import Project
+    from w4r_kit.returns.review import review_pdf
+    from w4r_kit.returns.scan import PageResult, ScanResult
+    jpeg = io.BytesIO()
+    Image.new("RGB", (100, 141), "white").save(jpeg, "JPEG")
+    page = PageResult("scan.pdf", 1, "review", sheet_id="k3f9q2a", case="sebnem-korur-fincanci", signatures=1,
+                      consent_yes=1, consent_no=0, image_jpeg=jpeg.getvalue(), image_size=(100, 141))
+    path = tmp_path / "review.pdf"
+    path.write_bytes(review_pdf(load_project(Project.at(kit, None)), [page], ScanResult([page])))
+    text = " ".join(" ".join(page_texts(path)).split())
+    assert ": 1 page — 0 feuille lue, 1 à vérifier, 0 blanche," in text      # French: 0 and 1 are singular
+    assert "Lu : 1 signature (1 oui, 0 non)" in text
+
+
+def test_a_new_language_gives_its_own_plural_forms(kit):
+    pl = kit / "letter_templates" / "pl"
+    pl.mkdir()
+    catalog = (kit / "letter_templates" / "en" / "strings.yaml").read_text(encoding="utf-8")
+    catalog = catalog.replace("locale: en_GB", "locale: pl").replace("hyphenation: en_GB", "hyphenation: pl_PL")
+    (pl / "strings.yaml").write_text(catalog + 'results_groups_few: "{n} grupy"\nresults_groups_many: "{n} grup"\n'
+                                     'results_score_few: "{n} punkty"\n', encoding="utf-8")
+    from w4r_kit.numbers import plural
+    w, problems = _words(kit, "pl")
+    assert problems == []
+    assert [plural(w, "results_groups", n) for n in (3, 5, 22)] == ["3 grupy", "5 grup", "22 grupy"]
+    assert plural(w, "results_score", 4) == "4 punkty"
+    # A category the language does not have is named as such, with the forms it has.
+    (kit / "letter_templates" / "fr" / "strings.yaml").write_text('results_groups_few: "{n} groupes"\n', encoding="utf-8")
+    _, problems = _words(kit, "fr")
+    assert problems == ["letter_templates/fr/strings.yaml:1: results_groups_few: 'few' is not a plural category of "
+                        "this language; its forms of 'results_groups' are results_groups_one, results_groups_many, "
+                        "results_groups_other"]

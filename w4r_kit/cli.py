@@ -131,8 +131,9 @@ def _date(value: str | None) -> dt.date | None:
 def _summary(result) -> None:
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
+    from .numbers import counted
     for path in result.files:
-        typer.echo(f"wrote {path} ({result.pages[path]} page{'s' if result.pages[path] != 1 else ''})")
+        typer.echo(f"wrote {path} ({counted(result.pages[path], 'page')})")
     for path in result.removed:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
@@ -235,8 +236,9 @@ def signatures(
         typer.echo(str(problem), err=True)
     pdfs = sum(1 for path in result.files if path.suffix == ".pdf")
     manifests = " and ".join(path.name for path in result.files if path.suffix != ".pdf")
-    typer.echo(f"wrote {pdfs} PDF file(s) and {manifests} to {p.out / 'signatures'}: "
-               f"{result.sheets} signature sheets, {result.pages} pages")
+    from .numbers import counted
+    typer.echo(f"wrote {counted(pdfs, 'PDF file')} and {manifests} to {p.out / 'signatures'}: "
+               f"{counted(result.sheets, 'signature sheet')}, {counted(result.pages, 'page')}")
     for path in result.removed:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
@@ -311,8 +313,9 @@ def validate(
     from .api import check
     kit = check(_project(project, None), lang, allow_incomplete, _paper(paper))
     _report(kit.warnings)
-    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(kit.languages)}"
-               + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
+    from .numbers import counted
+    typer.echo(f"ok: {counted(len(kit.cases), 'case')}, {'language' if len(kit.languages) == 1 else 'languages'} "
+               f"{', '.join(kit.languages)}" + (f", {counted(len(kit.warnings), 'warning')}" if kit.warnings else ""))
 
 
 @app.command("list", cls=_Command)
@@ -359,7 +362,8 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
     """
     from .api import init_project
     files = init_project(directory)
-    typer.echo(f"created {directory} ({len(files)} files); next: w4r-kit build --project {directory}")
+    from .numbers import counted
+    typer.echo(f"created {directory} ({counted(len(files), 'file')}); next: w4r-kit build --project {directory}")
 
 
 @app.command(cls=_Command)
@@ -455,7 +459,8 @@ def registry_export(
         sheets = len(registry.sheets())
     for path in write_all(files):
         typer.echo(f"wrote {path}")
-    typer.echo(f"{sheets} sheet(s) exported from {registry.url}")
+    from .numbers import counted
+    typer.echo(f"{counted(sheets, 'sheet')} exported from {registry.url}")
 
 
 @registry_app.command("info", cls=_Command)
@@ -537,11 +542,13 @@ def _scan_summary(result) -> None:
         if pg.status in (REVIEW, DUPLICATE, NOT_A_SHEET):
             label = {REVIEW: "to review", DUPLICATE: "scanned twice", NOT_A_SHEET: "not a signature sheet"}[pg.status]
             typer.echo(f"{pg.file} page {pg.page}: {label}: {pg.detail}")
-    n = len(result.pages)
-    typer.echo(f"read {n} page{'s' if n != 1 else ''} in {result.seconds:.1f} s ({result.pages_per_second:.1f} "
-               f"pages/s): {len(read)} sheets read ({result.signatures} signatures; {yes} yes, {no} no), "
-               f"{result.count(REVIEW)} to review, {result.count(BLANK)} blank, {result.count(NOT_A_SHEET)} not "
-               f"signature sheets, {result.count(DUPLICATE)} scanned twice")
+    from .numbers import counted
+    others = result.count(NOT_A_SHEET)
+    typer.echo(f"read {counted(len(result.pages), 'page')} in {result.seconds:.1f} s ({result.pages_per_second:.1f} "
+               f"pages/s): {counted(len(read), 'sheet')} read ({counted(result.signatures, 'signature')}; {yes} yes, "
+               f"{no} no), {result.count(REVIEW)} to review, {result.count(BLANK)} blank, {others} "
+               f"{'not a signature sheet' if others == 1 else 'not signature sheets'}, "
+               f"{result.count(DUPLICATE)} scanned twice")
     if result.review_file:
         typer.echo(f"wrote {result.review_file}: check those pages, then 'w4r-kit returns set SHEET_ID "
                    "--signatures N --yes N --no N' for each")
