@@ -168,3 +168,40 @@ def test_a_new_language_gives_its_own_plural_forms(kit):
     assert problems == ["letter_templates/fr/strings.yaml:1: results_groups_few: 'few' is not a plural category of "
                         "this language; its forms of 'results_groups' are results_groups_one, results_groups_many, "
                         "results_groups_other"]
+
+
+def test_a_solidarity_line_in_another_language_takes_that_languages_typography(cli, kit):
+    """A language of the project's own (nl, not shipped with the package) prints its quotes on the
+    card fronts of every kit, and a campaign language's words file counts when built alone."""
+    nl = kit / "letter_templates" / "nl"
+    nl.mkdir()
+    (nl / "strings.yaml").write_text('locale: nl\nquotes: "„”"\n', encoding="utf-8")
+    (kit / "letter_templates" / "en" / "strings.yaml").write_text('quotes: "«»"\n', encoding="utf-8")
+    case = kit / "cases" / "sebnem-korur-fincanci.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "\npetition_url:", '\n  message: {nl: \'Je bent "niet" alleen.\', en: \'You are "not" alone.\'}\npetition_url:'),
+        encoding="utf-8")
+    r = cli("build", "--project", kit, "--lang", "fr", "--sheets", "0")
+    assert r.exit_code == 0, r.output
+    path = kit / "dist" / "kit-fr.pdf"
+    front = " ".join(page_texts(path)[[p for _, t, p in outline(path) if t == "Cartes de solidarité"][0]].split())
+    assert front.count("Je bent „niet” alleen.") == 4 and front.count("You are «not» alone.") == 4
+
+
+def test_results_chart_labels_take_the_projects_typography(kit):
+    from reportlab.graphics.shapes import String
+    from w4r_kit.assemble import context
+    from w4r_kit.layout import charts
+    from w4r_kit.load import load_project
+    from w4r_kit.project import Project
+    (kit / "letter_templates" / "fr" / "strings.yaml").write_text('quotes: "‹›"\nspace_inside_quotes: none\n',
+                                                                  encoding="utf-8")
+    ctx = context(load_project(Project.at(kit, None), ["fr"]), "fr")
+    drawings = [charts.bar_chart(ctx, [charts.Bar('Club "Esch"', (3, 1, 0))], 400),
+                charts.legend(ctx, ('papier "A"', "lettres", "en ligne"), 400)]
+
+    def strings(node):
+        for child in getattr(node, "contents", []):
+            yield from ([child.text] if isinstance(child, String) else strings(child))
+    printed = [text for d in drawings for text in strings(d)]
+    assert "Club ‹Esch›" in printed and "papier ‹A›" in printed

@@ -84,8 +84,8 @@ def _too_wide(text: str, kit: Kit, lang: str | None) -> float:
     from .layout.signature_sheet import FOOTER_PT, footer_room
     room = min(footer_room(Geometry(paper)) for paper in PAPER_SIZES)
     langs = [lang] if lang in kit.words else sorted(kit.words)
-    widest = max(stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, code), **_WIDEST_NUMBERS),
-                             kit.fonts.bold, FOOTER_PT) for code in langs)
+    widest = max(stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, kit.words[code].typography),
+                                                 **_WIDEST_NUMBERS), kit.fonts.bold, FOOTER_PT) for code in langs)
     return widest / room if widest > room else 0.0
 
 

@@ -211,6 +211,23 @@ def _package_typography(lang: str) -> Typography:
     return Typography.of(_read_catalog(file, Problems()))
 
 
+def project_typography(project: Project, lang: str) -> Typography:
+    """The typography of `lang` as the project prints it, for a language whose words the kit
+    did not load (a solidarity line in a language the person reads): the project's words file
+    of `lang` over the package's (English rules for a language neither has)."""
+    file = project.templates_dir / lang / "strings.yaml"
+    if not file.is_file():
+        return package_typography(lang)
+    return _file_typography(lang.split("_")[0].split("-")[0], str(file), file.stat().st_mtime_ns)
+
+
+@cache
+def _file_typography(lang: str, file: str, _mtime: int) -> Typography:
+    texts = _read_catalog(default_catalog_file(lang) or default_catalog_file(REFERENCE_LANG), Problems())
+    texts.update(_read_catalog(Path(file), Problems()))
+    return Typography.of(texts)
+
+
 # --------------------------------------------------------------------------- plural and select
 
 _CHOICE = re.compile(r"\{\s*(\w+)\s*,\s*(plural|select)\s*,")

@@ -298,7 +298,7 @@ def name_paragraph(ctx: Context, name: str, width: float, bold: bool):
     the body size with its short last word kept (never cut)."""
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     for pt in steps(BODY.pt, NAME_FLOOR_PT):
-        if string_width(ctx, typeset(name, ctx.lang), bold, pt) <= width:
+        if string_width(ctx, typeset(name, ctx.words.typography), bold, pt) <= width:
             return fit_paragraph(ctx, name, width, 40 * mm, "body_left", pt, fontName=font, fontSize=pt,
                                  leading=pt * BODY.leading / BODY.pt)
     return fit_paragraph(ctx, keep_tail(name), width, 40 * mm, "body_left", BODY.pt, fontName=font)
