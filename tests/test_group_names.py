@@ -32,7 +32,13 @@ BAD_NAMES = [
     (LONGEST + "!", "is 41 characters long; a group name has at most 40 (it is printed before the sheet number "
                     "and id in the footer of every sheet); shorten it"),
     ("W" * 40, "is too wide for the footer of the signature sheets at its normal size (140% of the room); "
-               "shorten it, or write it in lower case"),
+               "shorten it"),                       # 'w' * 40 would be too wide as well
+    ("a" * 40, "is too wide for the footer of the signature sheets at its normal size (104% of the room); "
+               "shorten it"),                       # already in lower case
+    ("é" * 40, "is too wide for the footer of the signature sheets at its normal size (104% of the room); "
+               "shorten it"),
+    ("GROUPE DE JEUNES AMNESTY WILTZ-CLERVAUX", "is too wide for the footer of the signature sheets at its normal "
+                                               "size (102% of the room); shorten it, or write it in lower case"),
 ]
 
 
