@@ -205,3 +205,23 @@ def test_results_chart_labels_take_the_projects_typography(kit):
             yield from ([child.text] if isinstance(child, String) else strings(child))
     printed = [text for d in drawings for text in strings(d)]
     assert "Club ‹Esch›" in printed and "papier ‹A›" in printed
+
+
+def test_a_template_or_words_file_linked_out_of_the_project_is_refused_unread(cli, kit, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET\n", encoding="utf-8")
+    fr = kit / "letter_templates" / "fr"
+    (fr / "sebnem-korur-fincanci.j2").symlink_to(secret)
+    (fr / "part.j2").symlink_to(secret)
+    (kit / "letter_templates" / "en" / "sebnem-korur-fincanci.j2").write_text(
+        '{% include "fr/part.j2" %}\n', encoding="utf-8")
+    (kit / "letter_templates" / "lb" / "strings.yaml").unlink()
+    (kit / "letter_templates" / "lb" / "strings.yaml").symlink_to(secret)
+    link = f"is a link to {secret.resolve()}, outside the project directory; copy the file itself into the project"
+    for command in (("validate",), ("build", "--sheets", "0")):
+        r = cli(*command, "--project", kit)
+        assert r.exit_code == 1 and "SECRET" not in r.output, r.output
+        assert r.stderr.splitlines()[:-1] == [f"letter_templates/fr/part.j2: {link}",
+                                              f"letter_templates/fr/sebnem-korur-fincanci.j2: {link}",
+                                              f"letter_templates/lb/strings.yaml: {link}"]
+    assert not (kit / "dist").exists()

@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from .errors import Problems, did_you_mean
-from .project import Project
+from .project import Project, link_out
 from .typography import Typography
 from .yamlload import load_yaml
 
@@ -101,6 +101,9 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     where: dict[str, tuple[Path, int]] = {}
     default = default_catalog_file(lang)
     override = project.templates_dir / lang / "strings.yaml"
+    if override.is_file() and (link := link_out(project.root, override)):
+        problems.add(link, override)     # read from nowhere outside the project (see project.link_out)
+        return None
     present: set[str] = set()          # keys written in a file, valid or not
     if default:
         texts.update(_read_catalog(default, problems))
