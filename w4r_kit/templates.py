@@ -7,6 +7,8 @@ reaches the package default from a project template. Templates run sandboxed
 """
 from __future__ import annotations
 
+import os
+import posixpath
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -14,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 
 from .cases import nfc
 from .errors import Problems, closest
 from .model import Case, KitConfig
-from .project import Project
+from .project import Project, link_out
 from .strings import DATA
 
 DEFAULT_PREFIX = "!default"
@@ -130,12 +133,37 @@ def french_de(phrase: str) -> str:
     return "de " + text
 
 
+class LinkOut(jinja2.TemplateError):
+    """A project template that is a symbolic link pointing out of the project."""
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(reason)
+        self.filename, self.reason = filename, reason
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """letter_templates/: a template that is a link pointing out of the project is refused before
+    it is read, as photos, logos and fonts are (`ln -s /etc/passwd fr/x.j2` prints nothing)."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(str(project.templates_dir))
+        self.root = project.root
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        filename = posixpath.join(self.searchpath[0], *split_template_path(template))
+        if os.path.isfile(filename):
+            reason = link_out(self.root, Path(filename))
+            if reason:
+                raise LinkOut(filename, reason)
+        return super().get_source(environment, template)
+
+
 def environment(project: Project) -> SandboxedEnvironment:
     loader = jinja2.PrefixLoader({
         DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DATA / "letter_templates")),
     }, delimiter="/")
     env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
+        loader=jinja2.ChoiceLoader([loader, ProjectLoader(project)]),
         undefined=NotedUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters["de"] = french_de          # {{ case.name_in_text | de }}: "des …", "d’Oqba …", "de Maryia …"
@@ -192,6 +220,8 @@ def check_letter_template(env: SandboxedEnvironment, project: Project, lang: str
     except jinja2.TemplatesNotFound:
         problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
                      "(copy one from 'w4r-kit init')", project.templates_dir / lang / "letter.j2")
+    except LinkOut as exc:
+        problems.add(exc.reason, Path(exc.filename))
     except jinja2.TemplateSyntaxError:
         pass                     # reported with its line when a letter is rendered
 
@@ -210,6 +240,9 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
         problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
                      "(copy one from 'w4r-kit init')", lang_dir / "letter.j2")
         return None
+    except LinkOut as exc:
+        problems.add(exc.reason, Path(exc.filename))
+        return None
     except jinja2.TemplateSyntaxError as exc:
         problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
@@ -222,6 +255,9 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
     except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
         problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
+        return None
+    except LinkOut as exc:                             # a template it includes or extends
+        problems.add(exc.reason, Path(exc.filename))
         return None
     except Exception as exc:  # noqa: BLE001 - a template can raise anything (1/0 too); it is bad input
         where, line = _error_location(exc)

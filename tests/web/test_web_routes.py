@@ -2,13 +2,14 @@
 headers, bounds, sessions; and the `staff add` command."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 import warnings
 import zipfile
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from w4r_kit.cli import app
 from w4r_kit.project import Project
@@ -138,7 +139,13 @@ def test_an_excel_groups_file_gives_the_same_zip(client, project):
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert 'filename="klassen.zip"' in r.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
-        assert sorted(zf.namelist()) == ["manifest.csv", "xl-1.pdf"]
+        assert sorted(zf.namelist()) == ["manifest.csv", "manifest.xlsx", "xl-1.pdf"]
+        # The spreadsheet holds the same rows as the CSV, as `signatures --xlsx` writes them.
+        sheet = load_workbook(io.BytesIO(zf.read("manifest.xlsx"))).active
+        cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        assert cells == list(csv.reader(io.StringIO(zf.read("manifest.csv").decode("utf-8-sig"))))
+        assert cells[0][:3] == ["sheet_id", "group_id", "group_name"] and len(cells) == 3
+        assert [row[2] for row in cells[1:]] == ["Klass 6C", "Klass 6C"]
     [pack] = Registry.open_url(f"sqlite:///{project / 'registry.sqlite'}").packs(group="xl-1")
     assert (pack.route, pack.sheets, pack.lang) == ("web", 2, "lb")
 
