@@ -277,3 +277,15 @@ def test_the_staff_page_shows_the_newest_packs_and_exports_all(client, monkeypat
     exported = client.get("/staff/export.csv").content.decode("utf-8-sig").splitlines()
     assert len(exported) > 3
     assert client.get("/staff/export.csv").headers["cache-control"] == "no-store"
+
+
+def test_page_counts_agree_with_their_number_in_every_language():
+    from w4r_kit.web.i18n import PageWords
+    said = {lang: [PageWords(lang)("packs_count", n=n, sheets=n) for n in (1, 2)] for lang in ("fr", "en", "lb")}
+    assert said == {"fr": ["1 dossier, 1 feuille", "2 dossiers, 2 feuilles"],
+                    "en": ["1 pack, 1 sheet", "2 packs, 2 sheets"],
+                    "lb": ["1 Dossier, 1 Lëscht", "2 Dossieren, 2 Lëschten"]}
+    assert PageWords("fr")("results_sheets", returned=1, issued=3) == "1 feuille sur 3 remises est revenue"
+    assert PageWords("en")("results_groups", participants=1, groups=1) == (
+        "1 of 1 group returned sheets, letters or online signatures")
+    assert PageWords("lb")("results_groups", participants=1, groups=4).startswith("1 vun 4 Gruppen huet ")
