@@ -131,8 +131,11 @@ def test_the_staff_results_page_shows_the_figures_of_results_compute(client, sea
                      w["results_tile_online"]: str(t.online), w["results_tile_points"]: f"{results.total:g}"}
     # signatures 12 + 14 + 12 + 4, letters 5 + 3, online 4 + 2; total 42 + 2 × 8 + 6
     assert (t.signatures, t.letters, t.online, results.total) == (42, 8, 6, 64)
-    assert w["results_groups"].format(participants=3, groups=4) in html.unescape(page)
-    assert w["results_sheets"].format(returned=4, issued=results.sheets_issued) in html.unescape(page)
+    said = i18n.PageWords("en")
+    assert said("results_groups", participants=3, groups=4) == (
+        "3 of 4 groups returned sheets, letters or online signatures")
+    assert said("results_groups", participants=3, groups=4) in html.unescape(page)
+    assert said("results_sheets", returned=4, issued=results.sheets_issued) in html.unescape(page)
     assert w["results_unattributed"].format(n=2) in html.unescape(page)
     assert w["results_to_review"].format(n=1) in html.unescape(page)
     # The rule in words, as the report prints it.

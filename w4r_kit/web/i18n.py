@@ -31,7 +31,9 @@ def words(lang: str) -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _plural_rule(lang: str):
-    return Locale.parse(lang).plural_form
+    rule = Locale.parse(lang).plural_form
+    # Pages often pass a count already written for reading ('1 234'): its digits decide.
+    return lambda value: rule(value if isinstance(value, (int, float)) else int("".join(filter(str.isdigit, str(value))) or 0))
 
 
 class PageWords:
