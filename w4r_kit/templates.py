@@ -22,6 +22,7 @@ from .errors import Problems, closest
 from .model import Case, KitConfig
 from .project import Project
 from .strings import DATA
+from .yamlload import not_utf8
 
 DEFAULT_PREFIX = "!default"
 CONTEXT_NAMES = ("case", "section", "campaign", "lang")     # the variables of `letter_context`
@@ -130,12 +131,34 @@ def french_de(phrase: str) -> str:
     return "de " + text
 
 
+class NotUtf8(jinja2.TemplateSyntaxError):
+    """A template file that is not UTF-8 text: the same message as any other file gets."""
+
+
+class _Utf8Loader(jinja2.FileSystemLoader):
+    """Reads templates as UTF-8; a file that is not is bad input with its line and byte, not
+    a UnicodeDecodeError from deep inside Jinja (also when reached by include/extends)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            pieces = jinja2.loaders.split_template_path(template)
+            file = next(path for base in self.searchpath if (path := Path(base, *pieces)).is_file())
+            raw = file.read_bytes()
+            raise NotUtf8(not_utf8(raw, exc)[0], raw[:exc.start].count(b"\n") + 1, template, str(file)) from None
+
+
+def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
+    return exc.message if isinstance(exc, NotUtf8) else f"template syntax error: {exc.message}"
+
+
 def environment(project: Project) -> SandboxedEnvironment:
     loader = jinja2.PrefixLoader({
         DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DATA / "letter_templates")),
     }, delimiter="/")
     env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([loader, jinja2.FileSystemLoader(str(project.templates_dir))]),
+        loader=jinja2.ChoiceLoader([loader, _Utf8Loader(str(project.templates_dir))]),
         undefined=NotedUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters["de"] = french_de          # {{ case.name_in_text | de }}: "des …", "d’Oqba …", "de Maryia …"
@@ -192,6 +215,8 @@ def check_letter_template(env: SandboxedEnvironment, project: Project, lang: str
     except jinja2.TemplatesNotFound:
         problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
                      "(copy one from 'w4r-kit init')", project.templates_dir / lang / "letter.j2")
+    except NotUtf8 as exc:       # no letter is rendered in a language no case is complete in yet
+        problems.add(exc.message, exc.filename, exc.lineno)
     except jinja2.TemplateSyntaxError:
         pass                     # reported with its line when a letter is rendered
 
@@ -211,7 +236,7 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
                      "(copy one from 'w4r-kit init')", lang_dir / "letter.j2")
         return None
     except jinja2.TemplateSyntaxError as exc:
-        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+        problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
         return None
     file = _template_file(template.filename, template.name, lang_dir)
@@ -220,7 +245,7 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
     try:
         text = template.render(letter_context(config, case, lang))
     except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
-        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+        problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
         return None
     except Exception as exc:  # noqa: BLE001 - a template can raise anything (1/0 too); it is bad input
