@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_bad_input import edit, fails
+from test_bad_input import append, edit, fails
+from test_new_user import add_language
 
 CASE = "cases/sebnem-korur-fincanci.yaml"
 
@@ -35,3 +36,39 @@ def test_included_template_that_is_not_utf8_names_its_own_line(cli, kit):
     (kit / "letter_templates/en/part.j2").write_bytes("Hello,\nJe t\xe9l\xe9phone.\n".encode("cp1252"))
     assert fails(cli, kit) == ["letter_templates/en/part.j2:2: is not UTF-8 text: byte 0xE9 ('é' in "
                                "Windows-1252 or Latin-1) at column 5; save the file as UTF-8"]
+
+
+# --------------------------------------------------------------------------- one run lists them all
+
+def test_every_problem_of_one_case_file_in_one_run(cli, kit):
+    """A misspelt field hides nothing else of the file, and is not also 'missing' or untranslated."""
+    add_language(kit, "nl", letter=True)
+    edit(kit, CASE, "\nheadline:\n", "\nheadlin:\n")
+    edit(kit, CASE, "she was arrested", "she was ✓ arrested")
+    edit(kit, CASE, 'petition_url: "https://', 'petition_url: "ftp://')
+    append(kit, CASE, 'photo: "missing.jpg"\nphoto_credit: "© Amnesty"\n')
+    no_text = "no text for 'nl' (add it, or build with --allow-incomplete)"
+    assert fails(cli, kit) == [
+        f"{CASE}:3: country: {no_text}",
+        f"{CASE}:4: theme: {no_text}",
+        f"{CASE}:5: headlin: unknown field 'headlin'; did you mean 'headline'?",
+        f"{CASE}:9: story: {no_text}",
+        f"{CASE}:19: story [en]: the fonts cannot draw '✓' (U+2713 CHECK MARK); replace it or set [brand] "
+        "font_regular/font_bold to fonts that have it",
+        f"{CASE}:28: ask: {no_text}",
+        f"{CASE}:35: addressee.title: {no_text}",
+        f"{CASE}:37: addressee.salutation: {no_text}",
+        f"{CASE}:40: solidarity.note: {no_text}",
+        f"{CASE}:44: petition_url: 'ftp://www.example.org/w4r/sebnem-korur-fincanci' is not a web address; "
+        "it must start with https:// (or http://)",
+        f"{CASE}:50: photo: 'missing.jpg' does not exist: a photo path is relative to the cases/ folder, so it "
+        "points to cases/missing.jpg"]
+
+
+def test_a_field_with_a_problem_is_not_also_untranslated(cli, kit):
+    edit(kit, CASE, '  title: {fr: "Ministre', '  titel: {fr: "Ministre')
+    edit(kit, CASE, 'theme: {fr: "Justice", en: "Justice", lb: "Gerechtegkeet"}', "theme: {fr: 12, en: Justice}")
+    assert fails(cli, kit) == [
+        f"{CASE}:4: theme: no text for 'lb' (add it, or build with --allow-incomplete)",
+        f"{CASE}:4: theme.fr: must be a text, but YAML read a number (12); put it in quotes",
+        f"{CASE}:35: addressee.titel: unknown field 'titel'; did you mean 'title'?"]

@@ -41,13 +41,17 @@ class _CaseReader:
         self.p, self.file = problems, file
         self.misspelt: set[tuple[int, str]] = set()
         """(mapping, field) pairs already reported as a typo ('headlin: ...')."""
+        self.bad: set[str] = set()
+        """Fields with a problem reported (or misspelt): nothing more is said about them."""
 
     def error(self, data: LineDict, key: str, field: str, message: str) -> None:
         line = getattr(data, "lines", {}).get(key, getattr(data, "line", 0))
+        self.bad.add(field)
         self.p.add(message, self.file, line, field)
 
     def missing(self, data: LineDict, key: str, field: str, message: str) -> None:
         # 'headlin: ...' is one problem, reported as the typo; not also as a missing 'headline'.
+        self.bad.add(field)
         if (id(data), key) not in self.misspelt:
             self.error(data, key, field, message)
 
@@ -57,6 +61,7 @@ class _CaseReader:
                 match = closest(str(key), (k for k in allowed if k not in data))
                 if match:
                     self.misspelt.add((id(data), match))
+                    self.bad.add(f"{prefix}{match}")
                 self.error(data, key, f"{prefix}{key}",
                            f"unknown field '{key}'{did_you_mean(str(key), allowed)}")
 
@@ -232,10 +237,14 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
         if not credit:
             r.error(data, "photo", "photo_credit", "a photo needs a credit; add photo_credit: \"© ...\"")
 
+    broken = frozenset()
     if len(problems.errors) > before or addressee is None:
-        return None
+        # Never built, but its other fields are still checked (translations, characters).
+        broken = frozenset(r.bad or {"(file)"})
+        addressee = addressee or Addressee(name="", title={}, address=(), salutation={})
     return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, names_in_text=in_text, addressee=addressee, petition_url=url, photo=photo,
-                photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
+                photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data),
+                broken=broken, **texts)
 
 
 def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
@@ -249,7 +258,9 @@ def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
     return out
 
 
-def load_cases(project: Project, problems: Problems) -> list[Case]:
+def load_cases(project: Project, problems: Problems, broken: list[Case] | None = None) -> list[Case]:
+    """The cases that load without a problem; those with problems go to `broken` (if given),
+    to have their other fields checked."""
     files = sorted(project.cases_dir.glob("*.yaml")) + sorted(project.cases_dir.glob("*.yml"))
     if not files:
         problems.add("no case files; add cases/<id>.yaml (see 'w4r-kit init' for an example)",
@@ -259,6 +270,10 @@ def load_cases(project: Project, problems: Problems) -> list[Case]:
     for file in files:
         case = load_case(project, file, problems)
         if case is None:
+            continue
+        if case.broken:
+            if broken is not None:
+                broken.append(case)
             continue
         if case.id in seen:
             problems.add(f"two cases have the id '{case.id}' (also {problems.rel(seen[case.id])})",
@@ -270,7 +285,21 @@ def load_cases(project: Project, problems: Problems) -> list[Case]:
 
 
 def missing_fields(case: Case, lang: str) -> list[str]:
-    """Translatable fields of `case` with no text in `lang` (empty: complete)."""
+    """Translatable fields of `case` with no text in `lang` (empty: complete); a field
+    already reported as a problem ('headlin' for headline) is not also missing."""
+    if case.broken:
+        return [name for name in _missing_fields(case, lang) if not reported(case, name, lang)]
+    return _missing_fields(case, lang)
+
+
+def reported(case: Case, name: str, lang: str = "") -> bool:
+    """Whether field `name` ('addressee.title') of `case`, or its `lang` text, has a problem reported."""
+    parts = name.split(".")
+    return any(".".join(parts[:n]) in case.broken for n in range(1, len(parts) + 1)) or \
+        bool(lang) and f"{name}.{lang}" in case.broken
+
+
+def _missing_fields(case: Case, lang: str) -> list[str]:
     missing = ["name"] if case.names and lang not in case.names else []
     missing += [key for key in TRANSLATED if lang not in getattr(case, key)]
     missing += [f"addressee.{key}" for key in ("title", "salutation") if lang not in getattr(case.addressee, key)]

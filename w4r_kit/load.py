@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cases import TRANSLATED, load_cases, missing_fields
+from .cases import TRANSLATED, load_cases, missing_fields, reported
 from .config import load_config
 from .errors import Problem, Problems, describe_characters, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
@@ -42,6 +42,8 @@ class Kit:
     """lang -> case id -> missing fields."""
     languages: list[str] = field(default_factory=list)
     """The languages asked for and checked (`--lang fr,en` is two)."""
+    broken: list[Case] = field(default_factory=list)
+    """Case files with problems: never built, their other fields checked all the same."""
 
     def cases_for(self, lang: str) -> list[Case]:
         """The cases complete in `lang`, as its pages show them (their name in `lang`)."""
@@ -69,7 +71,8 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     """Read and check everything; raise KitError listing every problem (warnings included)."""
     problems = Problems(project.root)
     config = load_config(project, problems, today)
-    cases = load_cases(project, problems)
+    broken: list[Case] = []
+    cases = load_cases(project, problems, broken)
     if case_ids:
         known = {c.id for c in cases}
         for case_id in case_ids:
@@ -78,6 +81,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                 problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
                              project.cases_dir, 0, case_field)
         cases = [c for c in cases if c.id in case_ids]
+        broken = [c for c in broken if c.id in case_ids or c.file.stem in case_ids]
     campaign_langs = list(config.campaign.languages) if config else []
     # `--lang fr,nl` means two languages; one that is not the campaign's is one problem,
     # and nothing is checked for it (it would only repeat that problem field by field).
@@ -93,18 +97,18 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     fonts = _fonts(project, config, problems)
     from .successes import load_successes
     successes = load_successes(project, problems, langs)
-    _check_images(project, config, cases, problems, successes)
+    _check_images(project, config, cases + broken, problems, successes)
     if config is not None:
         _check_postage(project, config, cases, problems)
     if config is None or fonts is None:
         problems.raise_if_errors()       # nothing below can run without them
 
-    kit = Kit(project, config, cases, words, fonts, successes=successes, languages=langs)
+    kit = Kit(project, config, cases, words, fonts, successes=successes, languages=langs, broken=broken)
     env = environment(project)
     for lang in langs:           # checked even when no case of `lang` is complete yet
         check_letter_template(env, project, lang, problems)
     for lang in langs:
-        for case in cases:
+        for case in cases + broken:
             missing = missing_fields(case, lang)
             if missing:
                 kit.incomplete.setdefault(lang, {})[case.id] = missing
@@ -116,6 +120,8 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                 for name in missing:
                     problems.add(f"no text for '{lang}' (add it, or build with --allow-incomplete)", case.file,
                                  case_line(case, name), name)
+                continue
+            if case.broken:
                 continue
             letter = render_letter(env, project, config, case, lang, problems)
             if letter is not None:
@@ -288,8 +294,9 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
             note(source.file, source.line, source.label, kit.fonts.missing(source.text))
         for source in success_sources(kit, lang):
             note(source.file, source.line, source.label, kit.fonts.missing(source.text))
-        for case in kit.cases_for(lang):
-            sources = case_sources(case, lang)
+        broken = [c.for_lang(lang) for c in kit.broken]       # their fields without a problem
+        for case in kit.cases_for(lang) + broken:
+            sources = [s for s in case_sources(case, lang) if not reported(case, s.field, lang)]
             ends = sorted(set(case.lines.values()))
             for source in sources:
                 for ch in kit.fonts.missing(source.text):
@@ -330,7 +337,7 @@ def _check_qr(kit: Kit, problems: Problems) -> None:
     """Refuse URLs whose code would have modules too small to scan at the printed size."""
     from . import qr
     from .tracking import tracked_url
-    for case in kit.cases:
+    for case in kit.cases + [c for c in kit.broken if c.petition_url and not reported(c, "petition_url")]:
         # The longest URL a sheet can carry: a long group id and a five-digit sheet number.
         url = tracked_url(kit.config, case.petition_url, case=case.id, lang="xx", group="g" * 24,
                           sheet="99999", sheet_id="x" * 7)
