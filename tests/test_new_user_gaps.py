@@ -4,6 +4,8 @@ message pointing at the wrong line. Messages are checked verbatim.
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from test_bad_input import append, edit, fails
@@ -72,3 +74,29 @@ def test_a_field_with_a_problem_is_not_also_untranslated(cli, kit):
         f"{CASE}:4: theme: no text for 'lb' (add it, or build with --allow-incomplete)",
         f"{CASE}:4: theme.fr: must be a text, but YAML read a number (12); put it in quotes",
         f"{CASE}:35: addressee.titel: unknown field 'titel'; did you mean 'title'?"]
+
+
+# --------------------------------------------------------------------------- signatures: the groups' languages
+
+def test_signatures_checks_only_the_languages_and_cases_its_groups_use(cli, kit):
+    """A campaign language no group uses (Dutch, words and letter there, no case translated yet)
+    is no reason to refuse the run, nor do its warnings name options signatures lacks."""
+    add_language(kit, "nl")
+    shutil.copy(kit / CASE, kit / "cases/second-case.yaml")
+    edit(kit, "cases/second-case.yaml", "id: sebnem-korur-fincanci", "id: second-case")
+    edit(kit, "cases/second-case.yaml", 'theme: {fr: "Justice", ', "theme: {")
+    groups = kit / "groups.csv"
+    groups.write_text("id,name,lang,sheets\nclasse-1,Classe 1,fr,1\nclass-2,Class 2,en,1\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", kit)
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == ["warning: cases/second-case.yaml:4: [fr]: no text for theme; the case is "
+                                     "left out of the 'fr' packs"]
+    r = cli("signatures", "--groups", groups, "--case", "sebnem-korur-fincanci", "--project", kit)
+    assert r.exit_code == 0 and r.stderr == "", r.output          # the case left out is not asked for
+    groups.write_text("id,name,lang,sheets\nclasse-1,Classe 1,fr,1\nklas-2,Klas 2,nl,1\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", kit)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"{groups.name}:3: lang: no case is complete in 'nl', so group 'klas-2' would get no sheets; translate a "
+        "case into 'nl' ('w4r-kit list' shows what each lacks), or give the group another language",
+        "1 problem found; nothing was written."]

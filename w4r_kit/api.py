@@ -33,7 +33,7 @@ def _result(project: Project, written: Staging, docs: dict[Path, bytes], warning
 def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[str] | None = None,
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
-    kit = load_project(project, langs, allow_incomplete, case_ids)
+    kit = load_project(project, langs, allow_incomplete, case_ids, report_skipped=True)
     langs = kit.languages
     options = checked_group(kit, options)
     empty = [lang for lang in langs if not kit.cases_for(lang)]
@@ -136,7 +136,7 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
 
     Raises KitError with every problem found, text that does not fit included.
     """
-    kit = load_project(project, langs, allow_incomplete)
+    kit = load_project(project, langs, allow_incomplete, report_skipped=True)
     options = Options(paper=paper)
     problems = [p for lang in kit.languages
                 for p in layout_problems(kit, lang, kit.cases_for(lang), options)]

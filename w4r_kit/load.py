@@ -9,6 +9,7 @@ case file).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,8 +68,17 @@ class Source:
 
 def load_project(project: Project, languages: list[str] | None = None, allow_incomplete: bool = False,
                  case_ids: list[str] | None = None, today: dt.date | None = None,
-                 case_field: str = "--case") -> Kit:
-    """Read and check everything; raise KitError listing every problem (warnings included)."""
+                 case_field: str = "--case", report_skipped: bool = False,
+                 used_languages: Collection[str] | None = None) -> Kit:
+    """Read and check everything; raise KitError listing every problem (warnings included).
+
+    `allow_incomplete`: a case missing a translation is left out of that language instead of
+    being an error. `report_skipped` (build and validate --allow-incomplete, which make one
+    document per language): each case left out is a warning, and a language left without a
+    case is an error. `used_languages` (signatures): the languages a groups file asks for;
+    only those of the campaign's are checked (any other is the groups file's problem, named
+    with its line there).
+    """
     problems = Problems(project.root)
     config = load_config(project, problems, today)
     broken: list[Case] = []
@@ -87,6 +97,8 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     # and nothing is checked for it (it would only repeat that problem field by field).
     asked = [part.strip() for value in languages or () for part in value.split(",") if part.strip()]
     langs = list(dict.fromkeys(asked or campaign_langs))
+    if used_languages is not None:
+        langs = [lang for lang in campaign_langs if lang in used_languages]
     if config:
         for lang in [lang for lang in langs if lang not in campaign_langs]:
             problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(campaign_langs)})"
@@ -111,11 +123,13 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
         for case in cases + broken:
             missing = missing_fields(case, lang)
             if missing:
-                kit.incomplete.setdefault(lang, {})[case.id] = missing
-                if allow_incomplete:         # one warning per skipped case, at its first gap
-                    problems.warn(f"no text for {', '.join(missing)}; case skipped in this language "
-                                  "(--allow-incomplete)", case.file, min(case_line(case, n) for n in missing),
-                                  f"[{lang}]")
+                if not case.broken:
+                    kit.incomplete.setdefault(lang, {})[case.id] = missing
+                if allow_incomplete:
+                    if report_skipped:       # one warning per skipped case, at its first gap
+                        problems.warn(f"no text for {', '.join(missing)}; case skipped in this language "
+                                      "(--allow-incomplete)", case.file, min(case_line(case, n) for n in missing),
+                                      f"[{lang}]")
                     continue
                 for name in missing:
                     problems.add(f"no text for '{lang}' (add it, or build with --allow-incomplete)", case.file,
@@ -126,7 +140,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
             letter = render_letter(env, project, config, case, lang, problems)
             if letter is not None:
                 kit.letters[case.id, lang] = letter
-    if allow_incomplete:         # as build refuses it, so does validate: it would print nothing
+    if allow_incomplete and report_skipped:    # as build refuses it, so does validate: it would print nothing
         for lang in langs:
             if cases and not kit.cases_for(lang):
                 problems.add("no case is complete in this language; nothing to build (translate at "
