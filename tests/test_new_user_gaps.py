@@ -100,3 +100,10 @@ def test_signatures_checks_only_the_languages_and_cases_its_groups_use(cli, kit)
         f"{groups.name}:3: lang: no case is complete in 'nl', so group 'klas-2' would get no sheets; translate a "
         "case into 'nl' ('w4r-kit list' shows what each lacks), or give the group another language",
         "1 problem found; nothing was written."]
+
+
+# --------------------------------------------------------------------------- one mistake, one message
+
+def test_misspelt_required_section_is_one_problem(cli, kit):
+    edit(kit, "kit.toml", "\n[campaign]\n", "\n[campain]\n")
+    assert fails(cli, kit) == ["kit.toml:13: [campain]: unknown section [campain]; did you mean 'campaign'?"]
