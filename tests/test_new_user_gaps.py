@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from test_bad_input import append, edit, fails
-from test_new_user import add_language
+from test_new_user import EN_WORDS, FR_WORDS, add_language, set_word
 
 CASE = "cases/sebnem-korur-fincanci.yaml"
 
@@ -107,3 +107,12 @@ def test_signatures_checks_only_the_languages_and_cases_its_groups_use(cli, kit)
 def test_misspelt_required_section_is_one_problem(cli, kit):
     edit(kit, "kit.toml", "\n[campaign]\n", "\n[campain]\n")
     assert fails(cli, kit) == ["kit.toml:13: [campain]: unknown section [campain]; did you mean 'campaign'?"]
+
+
+def test_misspelt_placeholder_is_one_problem_with_a_did_you_mean(cli, kit):
+    set_word(kit, FR_WORDS, "sheet_footer", '"{group} — feuille {k} / {n} — {sheetid}"')
+    set_word(kit, EN_WORDS, "sheet_footer", '"{group} — sheet {k} / {n} — {sheet_id} {x}"')
+    assert fails(cli, kit) == [
+        f"{EN_WORDS}:78: sheet_footer: unknown placeholder {{x}}; this label may use only {{group}}, {{k}}, "
+        "{n}, {sheet_id}",
+        f"{FR_WORDS}:78: sheet_footer: unknown placeholder {{sheetid}}; did you mean {{sheet_id}}?"]

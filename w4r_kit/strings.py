@@ -18,7 +18,7 @@ import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from .errors import Problems, did_you_mean
+from .errors import Problems, closest, did_you_mean
 from .project import Project
 from .typography import Typography
 from .yamlload import load_yaml
@@ -137,11 +137,20 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
             continue                 # one mistake, one message: the placeholders cannot be read
         allowed = _fields(reference[key], None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
         used = _fields(text, None)
-        if used - allowed:
-            extra = ", ".join(sorted(used - allowed))
-            problems.add(f"unknown placeholder {extra}; this label may use only "
-                         f"{', '.join(sorted(allowed)) or 'none'}", *place, key)
+        unknown = sorted(used - allowed)
+        # {sheetid} for {sheet_id} is one mistake: the unknown placeholder with a did-you-mean,
+        # not also "must keep {sheet_id}".
+        meant = {name: closest(name, sorted(allowed - used)) for name in unknown}
+        if len(unknown) == 1 and meant[unknown[0]]:
+            problems.add(f"unknown placeholder {_shown(unknown[0])}; did you mean {_shown(meant[unknown[0]])}?",
+                         *place, key)
+        elif unknown:
+            extra = ", ".join(_shown(name) + (f" (did you mean {_shown(meant[name])}?)" if meant[name] else "")
+                              for name in unknown)
+            problems.add(f"unknown placeholder{'s' if len(unknown) > 1 else ''} {extra}; this label may use only "
+                         f"{', '.join(_shown(name) for name in sorted(allowed)) or 'none'}", *place, key)
         needed = _fields(reference[key], None) - CASE_PLACEHOLDERS - OPTIONAL_PLACEHOLDERS.get(key, set())
+        needed -= set(meant.values())
         if needed - used:
             lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
             problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
@@ -157,6 +166,11 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
         except (UnknownLocaleError, ValueError, TypeError) as exc:
             problems.add(f"locale/date_format not usable for dates: {exc}", *where["locale"], "locale")
     return Words(lang, texts, where) if not missing else None
+
+
+def _shown(name: str) -> str:
+    """A placeholder as it is written: {sheet_id} ('{}' and '<unbalanced braces>' as they are)."""
+    return name if name.startswith(("{", "<")) else f"{{{name}}}"
 
 
 def _short(text: str, around: str, room: int = 90) -> str:
