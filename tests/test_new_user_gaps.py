@@ -116,3 +116,14 @@ def test_misspelt_placeholder_is_one_problem_with_a_did_you_mean(cli, kit):
         f"{EN_WORDS}:78: sheet_footer: unknown placeholder {{x}}; this label may use only {{group}}, {{k}}, "
         "{n}, {sheet_id}",
         f"{FR_WORDS}:78: sheet_footer: unknown placeholder {{sheetid}}; did you mean {{sheet_id}}?"]
+
+
+# --------------------------------------------------------------------------- the right line
+
+def test_character_the_fonts_lack_names_the_values_own_line(cli, kit):
+    """As in a case file's story: the line the character is on (a language's text, a label folded over lines)."""
+    edit(kit, "successes.yaml", "the human rights defender was acquitted", "the ✓ defender was acquitted")
+    edit(kit, EN_WORDS, "This kit holds", "This ✓ kit holds")
+    lacks = "the fonts cannot draw '✓' (U+2713 CHECK MARK); replace it or set [brand] font_regular/font_bold " \
+            "to fonts that have it"
+    assert fails(cli, kit) == [f"{EN_WORDS}:24: cover_intro [en]: {lacks}", f"successes.yaml:11: outcome [en]: {lacks}"]

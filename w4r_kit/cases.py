@@ -243,18 +243,18 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
         broken = frozenset(r.bad or {"(file)"})
         addressee = addressee or Addressee(name="", title={}, address=(), salutation={})
     return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, names_in_text=in_text, addressee=addressee, petition_url=url, photo=photo,
-                photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data),
+                photo_credit=credit, solidarity=solidarity, file=file, lines=field_lines(data),
                 broken=broken, **texts)
 
 
-def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
+def field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
     """'ask' -> 5, 'ask.en' -> 7, 'addressee.title.fr' -> 35: the line of every key, nested too."""
     out = {}
     for key, line in data.lines.items():
         out[f"{prefix}{key}"] = line
         value = data[key]
         if isinstance(value, LineDict):
-            out.update(_field_lines(value, f"{prefix}{key}."))
+            out.update(field_lines(value, f"{prefix}{key}."))
     return out
 
 

@@ -9,7 +9,7 @@ case file).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,7 +280,7 @@ def success_sources(kit: Kit, lang: str) -> list[Source]:
         for key in ("name", "country", "outcome", "quote"):
             text = getattr(s, key).get(lang, "")
             if text:
-                line = s.lines.get(key, s.line)
+                line = s.lines.get(f"{key}.{lang}", s.lines.get(key, s.line))
                 out.append(Source(file, line, key, text, lang))
         if s.photo_credit:
             out.append(Source(file, s.lines.get("photo_credit", s.line), "photo_credit", s.photo_credit))
@@ -296,27 +296,36 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
     is reported once. A letter is checked for what its template adds: characters
     that come from a case or kit.toml are reported there.
     """
+    from .successes import successes_file
     found: dict[tuple[Path | str, int, str], dict[str, None]] = {}
 
     def note(file: Path | str, line: int, label: str, chars: list[str]) -> None:
         if chars:
             found.setdefault((file, line, label), {}).update(dict.fromkeys(chars))
 
+    # The line of every key of a file: a text runs from its key's line to the next key's.
+    ends: dict[Path | str, set[int]] = {kit.project.config_file: set(kit.config.lines.values())}
+    for words in kit.words.values():
+        for file, line in words.where.values():
+            ends.setdefault(file, set()).add(line)
+    for success in kit.successes:
+        ends.setdefault(successes_file(kit.project), set()).update({success.line, *success.lines.values()})
+
+    def note_text(source: Source, lines: Iterable[int]) -> None:
+        for ch in kit.fonts.missing(source.text):
+            # A story or a folded label runs over many lines: name the one the character is on.
+            end = next((n for n in sorted(lines) if n > source.line), 0)
+            note(source.file, _line_of(source.file, ch, source.line, end) or source.line, source.label, [ch])
+
     for lang in langs:
         config_texts = config_sources(kit, lang)
-        for source in config_texts:
-            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
-        for source in success_sources(kit, lang):
-            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
+        for source in config_texts + success_sources(kit, lang):
+            note_text(source, ends.get(source.file, ()))
         broken = [c.for_lang(lang) for c in kit.broken]       # their fields without a problem
         for case in kit.cases_for(lang) + broken:
             sources = [s for s in case_sources(case, lang) if not reported(case, s.field, lang)]
-            ends = sorted(set(case.lines.values()))
             for source in sources:
-                for ch in kit.fonts.missing(source.text):
-                    # A story runs over many lines: name the one the character is on.
-                    end = next((n for n in ends if n > source.line), 0)
-                    note(source.file, _line_of(source.file, ch, source.line, end) or source.line, source.label, [ch])
+                note_text(source, case.lines.values())
             letter = kit.letters.get((case.id, lang))
             if letter is None:
                 continue

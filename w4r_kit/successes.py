@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cases import PHOTO_TYPES, nfc, one_line
+from .cases import PHOTO_TYPES, field_lines, nfc, one_line
 from .errors import Problems, closest, did_you_mean
 from .model import ACTIONS_QUALIFIERS, Success
 from .project import Project, inside
@@ -146,4 +146,4 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
         return None
     return Success(year=year, name=name, country=texts["country"], outcome=texts["outcome"], actions=actions,
                    actions_qualifier=qualifier, quote=quote, photo=photo, photo_credit=one_line(credit or ""),
-                   line=raw.line, lines={k: v for k, v in lines.items()})
+                   line=raw.line, lines=field_lines(raw))
