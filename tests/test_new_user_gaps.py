@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from conftest import ROOT
 from test_bad_input import append, edit, fails
 from test_new_user import EN_WORDS, FR_WORDS, add_language, set_word
 
@@ -127,3 +128,31 @@ def test_character_the_fonts_lack_names_the_values_own_line(cli, kit):
     lacks = "the fonts cannot draw '✓' (U+2713 CHECK MARK); replace it or set [brand] font_regular/font_bold " \
             "to fonts that have it"
     assert fails(cli, kit) == [f"{EN_WORDS}:24: cover_intro [en]: {lacks}", f"successes.yaml:11: outcome [en]: {lacks}"]
+
+
+# --------------------------------------------------------------------------- paths
+
+def test_photo_path_from_the_project_gets_the_path_from_cases(cli, kit):
+    (kit / "img").mkdir()
+    shutil.copy(ROOT / "examples/previews/case-sheet-fr.png", kit / "img/p.png")
+    append(kit, CASE, 'photo: "img/p.png"\nphoto_credit: "© Amnesty"\n')
+    assert fails(cli, kit) == [
+        f"{CASE}:50: photo: 'img/p.png' does not exist: a photo path is relative to the cases/ folder, so it points "
+        "to cases/img/p.png; the file is at img/p.png: write photo: ../img/p.png"]
+    edit(kit, CASE, 'photo: "img/p.png"', f'photo: "{(kit / "img/p.png").resolve()}"')
+    assert fails(cli, kit) == [
+        f"{CASE}:50: photo: '{(kit / 'img/p.png').resolve()}' is an absolute path; give a path relative to the "
+        "cases/ folder; the file is at img/p.png: write photo: ../img/p.png"]
+    edit(kit, CASE, f'photo: "{(kit / "img/p.png").resolve()}"', 'photo: "../img/p.png"')     # the fix works
+    assert cli("validate", "--project", kit).exit_code == 0
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("logo", "logo.png", "kit.toml:11: [section] logo: 'logo.png' does not exist"),
+    ("font_regular", "./fonts/../fonts/Regular.ttf",
+     "kit.toml:28: [brand] font_regular: './fonts/../fonts/Regular.ttf' does not exist (looked for fonts/Regular.ttf)"),
+])
+def test_missing_logo_or_font_is_named_relative_to_the_project(cli, kit, key, value, message):
+    commented = {"logo": '# logo = "logo.png"', "font_regular": '# font_regular = "fonts/MyFont-Regular.ttf"'}
+    edit(kit, "kit.toml", commented[key], f'{key} = "{value}"')
+    assert fails(cli, kit) == [message]

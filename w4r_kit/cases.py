@@ -1,6 +1,7 @@
 """Load stage: cases/*.yaml -> Case, with the line of every field kept for messages."""
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -122,16 +123,20 @@ class _CaseReader:
 
 def _photo_hint(project: Project, folder: Path, value: str, why: str) -> str:
     """A photo is looked for relative to cases/: say so, and where the file really is if it is near."""
-    if "does not exist" not in why:
+    if Path(value).is_absolute():
+        message, near = why, [Path(value)]
+    elif "does not exist" in why:
+        looked = project.rel(folder / value)          # normalised: no '..' or './' left in it
+        message = f"'{value}' does not exist: a photo path is relative to the cases/ folder, so it points to {looked}"
+        name = Path(value).name
+        near = [project.root / value, project.root / name, project.root / "photos" / name, folder / "photos" / name]
+    else:
         return why
-    looked = project.rel(folder / value)          # normalised: no '..' or './' left in it
-    message = f"'{value}' does not exist: a photo path is relative to the cases/ folder, so it points to {looked}"
-    for base in (project.root, project.root / "photos", folder / "photos"):
-        found = base / Path(value).name
-        if found.is_file():
-            rel = Path(*([".."] * (len(folder.relative_to(project.root).parts)))) / found.relative_to(project.root) \
-                if not found.is_relative_to(folder) else found.relative_to(folder)
-            return f"{message}; the file is at {project.rel(found)}: write photo: {rel.as_posix()}"
+    root = project.root.resolve()
+    for found in near:
+        if found.is_file() and found.resolve().is_relative_to(root):
+            rel = Path(os.path.relpath(found.resolve(), folder.resolve())).as_posix()
+            return f"{message}; the file is at {project.rel(found)}: write photo: {rel}"
     return message
 
 
@@ -228,7 +233,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     photo_value = r.text(data, "photo", "photo", required=False)
     credit = r.text(data, "photo_credit", "photo_credit", required=False)
     if photo_value:
-        photo, why = inside(project.root, file.parent, photo_value)
+        photo, why = inside(project.root, file.parent, photo_value, "the cases/ folder")
         if photo is None:
             r.error(data, "photo", "photo", _photo_hint(project, file.parent, photo_value, why))
         elif photo.suffix.lower() not in PHOTO_TYPES:
