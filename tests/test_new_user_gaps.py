@@ -156,3 +156,13 @@ def test_missing_logo_or_font_is_named_relative_to_the_project(cli, kit, key, va
     commented = {"logo": '# logo = "logo.png"', "font_regular": '# font_regular = "fonts/MyFont-Regular.ttf"'}
     edit(kit, "kit.toml", commented[key], f'{key} = "{value}"')
     assert fails(cli, kit) == [message]
+
+
+# --------------------------------------------------------------------------- values checked like the rest
+
+def test_misspelt_language_key_is_named(cli, kit):
+    edit(kit, CASE, "\n  fr: |\n", "\n  fre: |\n")
+    edit(kit, CASE, '  title: {fr: "Ministre', '  title: {Fr: "Ministre')
+    assert fails(cli, kit) == [
+        f"{CASE}:10: story.fre: unknown language 'fre' (the campaign's are fr, en, lb); did you mean 'fr'?",
+        f"{CASE}:35: addressee.title.Fr: unknown language 'Fr' (the campaign's are fr, en, lb); did you mean 'fr'?"]

@@ -38,8 +38,8 @@ def one_line(text: str) -> str:
 
 
 class _CaseReader:
-    def __init__(self, problems: Problems, file: Path) -> None:
-        self.p, self.file = problems, file
+    def __init__(self, problems: Problems, file: Path, languages: tuple[str, ...] = ()) -> None:
+        self.p, self.file, self.languages = problems, file, languages
         self.misspelt: set[tuple[int, str]] = set()
         """(mapping, field) pairs already reported as a typo ('headlin: ...')."""
         self.bad: set[str] = set()
@@ -99,6 +99,13 @@ class _CaseReader:
         for lang, text in value.items():
             if not isinstance(lang, str):
                 self.error(value, lang, f"{field}.{lang}", "language codes must be texts like fr, en, lb")
+                continue
+            meant = closest(lang, [code for code in self.languages if code not in value]) \
+                if lang not in self.languages else None
+            if meant:       # 'fre:' or 'Fr:' for fr: one problem, not also "no text for 'fr'"
+                self.error(value, lang, f"{field}.{lang}", f"unknown language '{lang}' (the campaign's are "
+                           f"{', '.join(self.languages)}); did you mean '{meant}'?")
+                self.bad.add(f"{field}.{meant}")
             elif isinstance(text, str):
                 if text.strip():
                     out[lang] = nfc(text) if multiline else one_line(text)
@@ -152,7 +159,8 @@ def _yaml_kind(value: Any) -> str:
     return type(value).__name__ + f" ({value})"
 
 
-def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
+def load_case(project: Project, file: Path, problems: Problems, languages: tuple[str, ...] = ()) -> Case | None:
+    """One case file; `languages` (the campaign's) catch a misspelt language key ('fre:')."""
     data = load_yaml(file, problems)
     if data is None and not problems.errors:
         problems.add("is empty; a case file needs id, name, country, ... (see 'w4r-kit init')", file)
@@ -161,7 +169,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
             problems.add(f"must be a mapping of fields (id: ..., name: ...), not {_yaml_kind(data)}", file, 1)
         return None
     before = len(problems.errors)
-    r = _CaseReader(problems, file)
+    r = _CaseReader(problems, file, tuple(languages))
     r.check_keys(data, CASE_KEYS, "")
     case_id = r.text(data, "id", "id")
     if case_id and case_id != file.stem:
@@ -263,7 +271,8 @@ def field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
     return out
 
 
-def load_cases(project: Project, problems: Problems, broken: list[Case] | None = None) -> list[Case]:
+def load_cases(project: Project, problems: Problems, broken: list[Case] | None = None,
+               languages: tuple[str, ...] = ()) -> list[Case]:
     """The cases that load without a problem; those with problems go to `broken` (if given),
     to have their other fields checked."""
     files = sorted(project.cases_dir.glob("*.yaml")) + sorted(project.cases_dir.glob("*.yml"))
@@ -273,7 +282,7 @@ def load_cases(project: Project, problems: Problems, broken: list[Case] | None =
     cases: list[Case] = []
     seen: dict[str, Path] = {}
     for file in files:
-        case = load_case(project, file, problems)
+        case = load_case(project, file, problems, languages)
         if case is None:
             continue
         if case.broken:

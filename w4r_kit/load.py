@@ -82,7 +82,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     problems = Problems(project.root)
     config = load_config(project, problems, today)
     broken: list[Case] = []
-    cases = load_cases(project, problems, broken)
+    cases = load_cases(project, problems, broken, config.campaign.languages if config else ())
     if case_ids:
         known = {c.id for c in cases}
         for case_id in case_ids:
