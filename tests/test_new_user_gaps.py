@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from conftest import ROOT
+from pdfcheck import text
 from test_bad_input import append, edit, fails
 from test_new_user import EN_WORDS, FR_WORDS, add_language, set_word
 
@@ -166,3 +167,14 @@ def test_misspelt_language_key_is_named(cli, kit):
     assert fails(cli, kit) == [
         f"{CASE}:10: story.fre: unknown language 'fre' (the campaign's are fr, en, lb); did you mean 'fr'?",
         f"{CASE}:35: addressee.title.Fr: unknown language 'Fr' (the campaign's are fr, en, lb); did you mean 'fr'?"]
+
+
+def test_pronoun_values_are_checked_and_capitals_do_not_matter(cli, kit):
+    edit(kit, CASE, "pronouns: {fr: elle, en: she, lb: si}", "pronouns: {fr: Elle, en: shee, lb: si}")
+    assert fails(cli, kit) == [
+        f"{CASE}:49: pronouns.en: 'shee' is not one of the pronouns the 'en' words and letters agree with "
+        "(she, he, they); use one of them, or leave it out for neutral words; did you mean 'she'?"]
+    edit(kit, CASE, "en: shee", "en: She")
+    r = cli("case", "sebnem-korur-fincanci", "--lang", "en", "--project", kit)
+    assert r.exit_code == 0, r.output
+    assert "HER STORY" in text(kit / "dist/sebnem-korur-fincanci-en.pdf")

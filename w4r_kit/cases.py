@@ -190,7 +190,8 @@ def load_case(project: Project, file: Path, problems: Problems, languages: tuple
     if subject not in SUBJECTS:
         r.error(data, "subject", "subject", f"'{subject}' must be 'person' (one person) or 'group' "
                 "(several people, a community)" + did_you_mean(subject, SUBJECTS))
-    pronouns = r.translations(data, "pronouns", "pronouns", required=False)
+    # 'She' is she: a pronoun is a choice the words and letters make, whatever its capitals.
+    pronouns = {lang: p.lower() for lang, p in r.translations(data, "pronouns", "pronouns", required=False).items()}
     # The name inside a sentence, with the article its language wants there ("les Défenseur·e·s …").
     in_text = r.translations(data, "name_in_text", "name_in_text", required=False)
     texts = {key: r.translations(data, key, key, multiline=key == "story") for key in TRANSLATED}

@@ -17,7 +17,7 @@ from .cases import TRANSLATED, load_cases, missing_fields, reported
 from .config import load_config
 from .errors import Problem, Problems, describe_characters, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
-from .model import Case, KitConfig, Success
+from .model import PRONOUNS, Case, KitConfig, Success
 from .project import Project
 from .strings import Words, load_words
 from .templates import Letter, check_letter_template, environment, render_letter
@@ -106,6 +106,7 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                          "languages in kit.toml", "", 0, "--lang")
             langs.remove(lang)
     words = {lang: w for lang in langs if (w := load_words(project, lang, problems))}
+    _check_pronouns(cases + broken, words, problems)
     fonts = _fonts(project, config, problems)
     from .successes import load_successes
     successes = load_successes(project, problems, langs)
@@ -151,6 +152,19 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     problems.raise_if_errors()
     kit.warnings = list(ordered(problems.warnings))
     return kit
+
+
+def _check_pronouns(cases: list[Case], words: dict[str, Words], problems: Problems) -> None:
+    """A pronoun the words and letters do not know would print neutral words ("Their story")
+    for 'shee': name it, as an unknown subject is."""
+    for case in cases:
+        for lang, pronoun in case.pronouns.items():
+            known = tuple(dict.fromkeys((*PRONOUNS.get(lang, ()), *words[lang].pronouns))) if lang in words else ()
+            if known and pronoun not in known and not reported(case, "pronouns", lang):
+                problems.add(f"'{pronoun}' is not one of the pronouns the '{lang}' words and letters agree with "
+                             f"({', '.join(known)}); use one of them, or leave it out for neutral words"
+                             f"{did_you_mean(pronoun, known)}", case.file, case_line(case, "pronouns", lang),
+                             f"pronouns.{lang}")
 
 
 def _fonts(project: Project, config: KitConfig | None, problems: Problems) -> Fonts | None:

@@ -21,6 +21,9 @@ AUDIENCE_COLUMNS = {
 }
 AUDIENCES = tuple(AUDIENCE_COLUMNS)
 SUBJECTS = ("person", "group")
+# The pronouns the package's words and letters agree with, per language; a project's words add
+# those their {pronoun, select, ...} choices name (a language without either is not checked).
+PRONOUNS = {"fr": ("elle", "il", "iel", "elles", "ils", "iels"), "en": ("she", "he", "they"), "lb": ("si", "hien", "hatt")}
 PAPERS = ("A4", "Letter")
 
 

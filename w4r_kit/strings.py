@@ -52,6 +52,13 @@ class Words:
         return _plural_rule(self.texts.get("locale", "") or self.lang)(number)
 
     @cached_property
+    def pronouns(self) -> tuple[str, ...]:
+        """The pronouns its {pronoun, select, ...} choices name (besides 'other')."""
+        names = {option for text in self.texts.values() for _, end, name, _, options in _choices(text)
+                 if end is not None and name == "pronoun" for option in options}
+        return tuple(sorted(names - {"other"}))
+
+    @cached_property
     def typography(self) -> Typography:
         return Typography.of(self.texts)
 
