@@ -127,7 +127,7 @@ def test_unknown_key_far_from_any_field(cli, kit):
 
 @pytest.mark.parametrize("old, new, line, field, kind", [
     ('name: "Şebnem Korur Fincancı"', "name: 12", 2, "name", "a number (12)"),
-    ('name: "Şebnem Korur Fincancı"', "name: 2024-01-01", 2, "name", "date (2024-01-01)"),
+    ('name: "Şebnem Korur Fincancı"', "name: 2024-01-01", 2, "name", "a date (2024-01-01)"),
     ('theme: {fr: "Justice", en: "Justice", lb: "Gerechtegkeet"}', 'theme: {fr: "Justice", en: "Justice", lb: no}',
      4, "theme.lb", "true/false (false; YAML reads unquoted yes, no, on, off that way)"),
 ])

@@ -178,3 +178,19 @@ def test_pronoun_values_are_checked_and_capitals_do_not_matter(cli, kit):
     r = cli("case", "sebnem-korur-fincanci", "--lang", "en", "--project", kit)
     assert r.exit_code == 0, r.output
     assert "HER STORY" in text(kit / "dist/sebnem-korur-fincanci-en.pdf")
+
+
+@pytest.mark.parametrize("value, read", [
+    ("2024-01-01", "a date (2024-01-01)"),
+    ("~", "nothing (an empty value, or ~)"),
+    ("", "nothing (an empty value, or ~)"),
+])
+def test_words_say_what_yaml_read_in_the_users_terms(cli, kit, value, read):
+    set_word(kit, EN_WORDS, "choice_no", value)
+    assert fails(cli, kit) == [f"{EN_WORDS}:67: choice_no: must be a text, but YAML read {read}; put the text "
+                               "in quotes"]
+
+
+def test_success_year_says_what_yaml_read_in_the_users_terms(cli, kit):
+    edit(kit, "successes.yaml", "- year: 2023", "- year: 2023-06-14")
+    assert fails(cli, kit) == ["successes.yaml:6: year: must be a year such as 2023, not a date (2023-06-14)"]

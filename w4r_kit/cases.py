@@ -5,13 +5,12 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Problems, closest, did_you_mean
 from .model import SUBJECTS, Addressee, Case, Solidarity
 from .project import Project, inside
-from .yamlload import LineDict, load_yaml
+from .yamlload import LineDict, load_yaml, yaml_kind
 
 TRANSLATED = ("country", "theme", "headline", "story", "ask")
 CASE_KEYS = ("id", "name", "name_in_text", "subject", "pronouns", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity",
@@ -74,7 +73,7 @@ class _CaseReader:
         value = data[key]
         if isinstance(value, str):
             return one_line(value)
-        self.error(data, key, field, f"must be a text, but YAML read {_yaml_kind(value)}; put it in quotes")
+        self.error(data, key, field, f"must be a text, but YAML read {yaml_kind(value)}; put it in quotes")
         return ""
 
     def name(self, data: LineDict) -> tuple[str, dict[str, str]]:
@@ -93,7 +92,7 @@ class _CaseReader:
         value = data[key]
         if not isinstance(value, dict):
             self.error(data, key, field, f"must map each language to its text, e.g. {{fr: ..., en: ...}}, "
-                       f"not {_yaml_kind(value)}")
+                       f"not {yaml_kind(value)}")
             return {}
         out = {}
         for lang, text in value.items():
@@ -111,7 +110,7 @@ class _CaseReader:
                     out[lang] = nfc(text) if multiline else one_line(text)
             elif text is not None:
                 self.error(value, lang, f"{field}.{lang}",
-                           f"must be a text, but YAML read {_yaml_kind(text)}; put it in quotes")
+                           f"must be a text, but YAML read {yaml_kind(text)}; put it in quotes")
         return out
 
     def lines(self, data: LineDict, key: str, field: str, required: bool = True) -> tuple[str, ...]:
@@ -147,18 +146,6 @@ def _photo_hint(project: Project, folder: Path, value: str, why: str) -> str:
     return message
 
 
-def _yaml_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()}; YAML reads unquoted yes, no, on, off that way)"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__ + f" ({value})"
-
-
 def load_case(project: Project, file: Path, problems: Problems, languages: tuple[str, ...] = ()) -> Case | None:
     """One case file; `languages` (the campaign's) catch a misspelt language key ('fre:')."""
     data = load_yaml(file, problems)
@@ -166,7 +153,7 @@ def load_case(project: Project, file: Path, problems: Problems, languages: tuple
         problems.add("is empty; a case file needs id, name, country, ... (see 'w4r-kit init')", file)
     if not isinstance(data, dict):
         if data is not None:
-            problems.add(f"must be a mapping of fields (id: ..., name: ...), not {_yaml_kind(data)}", file, 1)
+            problems.add(f"must be a mapping of fields (id: ..., name: ...), not {yaml_kind(data)}", file, 1)
         return None
     before = len(problems.errors)
     r = _CaseReader(problems, file, tuple(languages))

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from .errors import Problems, closest, did_you_mean
 from .project import Project
 from .typography import Typography
-from .yamlload import load_yaml
+from .yamlload import load_yaml, yaml_kind
 
 DATA = resources.files("w4r_kit") / "data"
 REFERENCE_LANG = "en"          # the complete catalog every language is checked against
@@ -83,7 +83,7 @@ def _read_catalog(file: Path, problems: Problems, where: dict[str, tuple[Path, i
             problems.add(f"label key {key!r} is not a name (YAML reads yes/no/on/off as true/false); "
                          "put the key in quotes", file, data.lines.get(key, 0), str(key))
         elif not isinstance(value, str):
-            problems.add(f"must be a text in quotes (YAML read {value!r})", file,
+            problems.add(f"must be a text, but YAML read {yaml_kind(value)}; put the text in quotes", file,
                          data.lines.get(key, 0), str(key))
         else:
             out[str(key)] = " ".join(value.split()) if "\n" in value else value.strip()
