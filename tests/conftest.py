@@ -17,12 +17,15 @@ from w4r_kit.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def copy_example(target: Path) -> Path:
-    """Copy the example project's kit.toml, cases and letter templates into `target` (new)."""
+def copy_example(target: Path, successes: bool = False) -> Path:
+    """Copy the example project's kit.toml, cases and letter templates into `target` (new);
+    with `successes`, its successes.yaml too (the kit then has a successes page)."""
     target.mkdir(parents=True)
     shutil.copy(ROOT / "kit.toml", target)
     shutil.copytree(ROOT / "cases", target / "cases")
     shutil.copytree(ROOT / "letter_templates", target / "letter_templates")
+    if successes:
+        shutil.copy(ROOT / "successes.yaml", target)
     return target
 
 

@@ -89,7 +89,7 @@ def test_yaml_that_does_not_parse(cli, kit):
 
 def test_yaml_key_twice(cli, kit):
     append(kit, CASE, 'name: "Other"\n')
-    fails(cli, kit, f"{CASE}:50: is not valid YAML: key 'name' appears twice (first on line 2) "
+    fails(cli, kit, f"{CASE}:54: is not valid YAML: key 'name' appears twice (first on line 2) "
                     "(check indentation, colons and quotes)")
 
 
@@ -111,7 +111,7 @@ def test_character_yaml_does_not_allow(cli, kit):
 
 def test_a_key_with_a_terminal_escape_stays_on_one_line(cli, kit):
     append(kit, CASE, '"\\e[31mred\\nline": x\n')
-    fails(cli, kit, f"{CASE}:50: \\x1b[31mred line: unknown field '\\x1b[31mred line'")
+    fails(cli, kit, f"{CASE}:54: \\x1b[31mred line: unknown field '\\x1b[31mred line'")
 
 
 def test_unknown_key_is_one_problem_with_did_you_mean(cli, kit):
@@ -122,7 +122,7 @@ def test_unknown_key_is_one_problem_with_did_you_mean(cli, kit):
 
 def test_unknown_key_far_from_any_field(cli, kit):
     append(kit, CASE, "notes: internal\n")
-    fails(cli, kit, f"{CASE}:50: notes: unknown field 'notes'")
+    fails(cli, kit, f"{CASE}:54: notes: unknown field 'notes'")
 
 
 @pytest.mark.parametrize("old, new, line, field, kind", [
@@ -380,13 +380,13 @@ def test_bad_photo_paths(cli, kit, value, message):
     (kit / "cases/notes.jpg").write_text("not a picture")
     Image.new("RGB", (30, 40), "blue").save(kit / "cases/photo.gif")
     _photo(kit, value)
-    fails(cli, kit, f"{CASE}:50: photo: " + message.format(root=kit.resolve(), outside=outside.resolve()))
+    fails(cli, kit, f"{CASE}:54: photo: " + message.format(root=kit.resolve(), outside=outside.resolve()))
 
 
 def test_photo_without_credit(cli, kit):
     Image.new("RGB", (30, 40), "blue").save(kit / "cases/p.jpg")
     append(kit, CASE, "photo: p.jpg\n")
-    fails(cli, kit, f'{CASE}:50: photo_credit: a photo needs a credit; add photo_credit: "© ..."')
+    fails(cli, kit, f'{CASE}:54: photo_credit: a photo needs a credit; add photo_credit: "© ..."')
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -417,7 +417,7 @@ def test_bad_logo_and_font_paths(cli, kit, key, value, message):
                                  "https://"])
 def test_petition_url_that_is_not_a_web_address(cli, kit, url):
     edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"', f'"{url}"')
-    fails(cli, kit, f"{CASE}:44: petition_url: '{url}' is not a web address; it must start with https:// "
+    fails(cli, kit, f"{CASE}:48: petition_url: '{url}' is not a web address; it must start with https:// "
                     "(or http://)")
 
 
@@ -426,7 +426,7 @@ def test_petition_url_too_dense_for_its_qr_code(cli, kit):
     edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"', f'"{long_url}"')
     lines = fails(cli, kit)
     assert len(lines) == 1
-    assert lines[0].startswith(f"{CASE}:44: petition_url: with tracking parameters the QR code needs ")
+    assert lines[0].startswith(f"{CASE}:48: petition_url: with tracking parameters the QR code needs ")
     assert lines[0].endswith("below the 0.35 mm that scans reliably; shorten the URL or the [petition] "
                              "tracking parameters")
 
@@ -435,7 +435,7 @@ def test_petition_url_too_long_for_any_qr_code(cli, kit):
     edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/' + "x" * 3000 + '"')
     lines = fails(cli, kit)
-    assert lines[0].startswith(f"{CASE}:44: petition_url: too long for a QR code: ")
+    assert lines[0].startswith(f"{CASE}:48: petition_url: too long for a QR code: ")
 
 
 # --------------------------------------------------------------------------- characters the fonts cannot draw
@@ -517,7 +517,7 @@ def test_long_petition_url_does_not_fit_under_its_qr_code(cli, kit):
     edit(kit, CASE, '"https://www.example.org/w4r/sebnem-korur-fincanci"',
          '"https://www.amnesty.lu/w4r/2024/' + "sebnem-korur-fincanci-" * 4 + '"')
     lines = fails(cli, kit)
-    assert lines == [f"{CASE}:44: petition_url: too long to print under its QR code (3 lines of 46 mm at 7 pt); "
+    assert lines == [f"{CASE}:48: petition_url: too long to print under its QR code (3 lines of 46 mm at 7 pt); "
                      "use a shorter address"]
 
 
@@ -609,7 +609,7 @@ def test_phone_photo_is_turned_the_way_it_was_taken(tmp_path):
 def test_photo_with_too_many_pixels_is_refused_before_decoding(cli, kit, recwarn):
     Image.new("1", (12_000, 9_000)).save(kit / "cases/huge.png")     # 108 Mpx, a few kB on disk
     _photo(kit, "huge.png")
-    fails(cli, kit, f"{CASE}:50: photo: 'huge.png' has too many pixels (more than 60 million); scale it to at "
+    fails(cli, kit, f"{CASE}:54: photo: 'huge.png' has too many pixels (more than 60 million); scale it to at "
                     "most 2400 px on its long side")
     assert not [w for w in recwarn if "DecompressionBomb" in type(w.message).__name__]
 
@@ -621,7 +621,7 @@ def test_truncated_photo_is_refused(cli, kit):
     _photo(kit, "cut.jpg")
     lines = fails(cli, kit)
     assert len(lines) == 1
-    assert lines[0].startswith(f"{CASE}:50: photo: 'cut.jpg' is damaged (")
+    assert lines[0].startswith(f"{CASE}:54: photo: 'cut.jpg' is damaged (")
     assert lines[0].endswith("); export it again as JPEG or PNG")
 
 
@@ -699,6 +699,6 @@ def test_validate_lists_every_problem_in_a_stable_order(cli, kit):
     lines = runs[0].stderr.splitlines()
     assert lines[0] == "kit.toml:35: [signatures] rows: 0 rows do not fit a sheet; use 1 to 25"
     assert lines[1] == "cases/another-case.yaml:2: name: must be a text, but YAML read a number (7); put it in quotes"
-    assert lines[2] == f"{CASE}:44: petition_link: unknown field 'petition_link'; did you mean 'petition_url'?"
+    assert lines[2] == f"{CASE}:48: petition_link: unknown field 'petition_link'; did you mean 'petition_url'?"
     assert lines[3].startswith("letter_templates/en/strings.yaml")
     assert lines[-1] == f"{len(lines) - 1} problems found."

@@ -23,15 +23,18 @@ WORDS = {
     "fr": {"advice": "Écrire, poster, rester en sécurité", "successes": "Vos lettres changent des vies",
            "cards": "Cartes de solidarité", "europe": "1,40 €", "world": "1,75 €", "airmail": "« Par avion – Prioritaire »",
            "rita": "plus de 400.000 actions", "magai": "765.000 actions", "back": "Envoyez cette carte à",
-           "guidance": "pas d’images religieuses", "message": "VOTRE MESSAGE", "kicker": "SOLIDARITÉ AVEC"},
+           "guidance": "pas d’images religieuses", "message": "VOTRE MESSAGE", "kicker": "SOLIDARITÉ AVEC",
+           "card_rules": "Sur les cartes de solidarité, respectez les consignes imprimées au dos de chaque carte."},
     "en": {"advice": "Writing, posting, staying safe", "successes": "Your letters change lives",
            "cards": "Solidarity cards", "europe": "€1.40", "world": "€1.75", "airmail": "“Par avion – Priority”",
            "rita": "more than 400,000 actions", "magai": "765,000 actions", "back": "Send this card to",
-           "guidance": "no religious images", "message": "YOUR MESSAGE", "kicker": "IN SOLIDARITY WITH"},
+           "guidance": "no religious images", "message": "YOUR MESSAGE", "kicker": "IN SOLIDARITY WITH",
+           "card_rules": "On solidarity cards, follow the rules printed on the back of each card."},
     "lb": {"advice": "Schreiwen, verschécken, sécher bleiwen", "successes": "Är Bréiwer änneren d’Liewen",
            "cards": "Solidaritéitskaarten", "europe": "1,40 €", "world": "1,75 €", "airmail": "„Par avion – Priority“",
            "rita": "méi wéi 400.000 Aktiounen", "magai": "765.000 Aktiounen", "back": "Schéckt dës Kaart un",
-           "guidance": "keng reliéis Biller", "message": "ÄRE MESSAGE", "kicker": "SOLIDARITÉIT MAT"},
+           "guidance": "keng reliéis Biller", "message": "ÄRE MESSAGE", "kicker": "SOLIDARITÉIT MAT",
+           "card_rules": "Op de Solidaritéitskaarten haalt Iech w.e.g. un d’Reegelen op der Récksäit vun all Kaart."},
 }
 
 
@@ -53,6 +56,7 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert entries[1] == (0, w["advice"], 1)              # right after the cover
     page = flat(page_texts(path)[1])
     assert w["advice"] in page and w["airmail"] in page
+    assert w["card_rules"] in page                         # the kit has solidarity cards
     assert page.endswith("www.amnesty.lu 2")                  # the footer, with the page number
     # [postage]: Europe 1.40, the rest of the world 1.75, each with this year's letters
     europe = page.index(w["europe"])
@@ -65,16 +69,47 @@ def test_advice_page_follows_the_cover_with_postage_priced_in_the_language(examp
     assert "Oh Se-hoon Seoul Metropolitan Government 110 Sejong-daero, Jung-gu Seoul 04524 REPUBLIC OF KOREA" in envelope
 
 
-def test_advice_page_says_where_letters_go(example_copy, cli):
+def _lines_with_x(path: Path, page: int) -> list[tuple[str, float]]:
+    """Each line of a page's text and the left edge of its first character."""
+    content, boxes = char_boxes(path, page)
+    out, start = [], 0
+    for line in content.split("\r\n"):
+        if line:
+            out.append((line, boxes[start][0]))
+        start += len(line) + 2
+    return out
+
+
+def test_advice_page_wraps_a_long_case_name_flush_left(example_kit):
+    # the postage table's column of this year's letters: a name too long for it wraps between
+    # its words, and its second line starts where the others do (not one space further in)
+    lines = _lines_with_x(example_kit["fr"], 1)
+    [(wrapped, x)] = [(line, x) for line, x in lines if "Wet’suwet’en" in line]
+    [neth] = [x for line, x in lines if line.startswith("Neth Nahara")]
+    assert wrapped == "Nation Wet’suwet’en"
+    assert abs(x - neth) < 0.01           # both lines start with an N: the same left edge
+
+
+SENT_BY_THE_SECTION = {
+    "fr": ("avant le 20 décembre 2030 à : Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "Nous les postons toutes ensemble.", "Courrier suspendu en ce moment vers : ANGOLA."),
+    "en": ("by 20 December 2030 to: Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "We post them all together.", "Mail is suspended at the moment to: ANGOLA."),
+    "lb": ("bis de 20. Dezember 2030 un: Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
+           "Mir verschécken se all zesummen.", "Am Moment ass d’Post suspendéiert fir: ANGOLA."),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_advice_page_says_where_letters_go(example_copy, cli, lang):
     toml = (example_copy / "kit.toml").read_text(encoding="utf-8")
     toml = toml.replace('send = "direct"', 'send = "section"\nsend_by = 2030-12-20\nsuspended = ["ANGOLA"]')
     (example_copy / "kit.toml").write_text(toml, encoding="utf-8")
-    r = cli("build", "--project", example_copy, "--lang", "fr", "--case", "neth-nahara", "--sheets", "0")
+    r = cli("build", "--project", example_copy, "--lang", lang, "--case", "neth-nahara", "--sheets", "0")
     assert r.exit_code == 0, r.output
-    page = flat(page_texts(example_copy / "dist/kit-fr.pdf")[1])
-    assert ("avant le 20 décembre 2030 à : Amnesty International Luxembourg, B.P. 1914, L-1019 Luxembourg. "
-            "Nous les postons toutes ensemble.") in page
-    assert "Courrier suspendu en ce moment vers : ANGOLA." in page
+    page = flat(page_texts(example_copy / f"dist/kit-{lang}.pdf")[1])
+    where, suspended = SENT_BY_THE_SECTION[lang]
+    assert where in page and suspended in page
 
 
 # --------------------------------------------------------------------------- the successes page
@@ -117,6 +152,28 @@ def test_cards_for_every_case_with_solidarity_fronts_then_backs(example_kit, lan
     joel = flat(texts[pages_titled(path, w["cards"])[0]])
     assert joel.count("¡No estás solo! Estamos contigo.") == 4
     assert joel.count("You are not alone. We are with you.") == 4
+
+
+def test_french_card_line_agrees_with_the_case(example_kit):
+    path = example_kit["fr"]
+    texts = page_texts(path)
+    fronts = dict(zip(CARD_CASES_IN["fr"], pages_titled(path, "Cartes de solidarité")))
+    man, group = fronts["Kyung Seok Park"], fronts["Défenseur·e·s des terres de la Nation Wet’suwet’en"]
+    assert flat(texts[man]).count("Vous n’êtes pas seul. Nous sommes avec vous.") == 4
+    assert flat(texts[group]).count("Vous n’êtes pas seul·e·s. Nous sommes avec vous.") == 4
+
+
+def test_a_project_card_line_may_agree_with_the_case(cli, kit):
+    words = kit / "letter_templates/fr/strings.yaml"
+    source, n = re.subn(r"(?m)^card_line: .*$", 'card_line: "{pronoun, select, elle {Tu n’es pas seule.} '
+                        'other {Tu n’es pas seul·e.}}"', words.read_text(encoding="utf-8"))
+    assert n == 1
+    words.write_text(source, encoding="utf-8")
+    r = cli("build", "--project", kit, "--lang", "fr", "--sheets", "0")
+    assert r.exit_code == 0, r.output
+    path = kit / "dist/kit-fr.pdf"
+    [fronts] = pages_titled(path, "Cartes de solidarité")
+    assert flat(page_texts(path)[fronts]).count("Tu n’es pas seule.") == 4
 
 
 def _mark_segments(path: Path, page: int) -> list[tuple[float, float, float, float]]:
@@ -189,6 +246,31 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(source.replace(old, new), encoding="utf-8")
 
 
+def _set_guidance(project: Path, value: str) -> None:
+    """The starter case's solidarity.guidance (four lines from line 44) as one line: `guidance: value`."""
+    case = project / "cases/sebnem-korur-fincanci.yaml"
+    source, n = re.subn(r"(?m)^  guidance:.*\n(?:    \w\w: .*\n){3}", f"  guidance: {value}\n",
+                        case.read_text(encoding="utf-8"))
+    assert n == 1
+    case.write_text(source, encoding="utf-8")
+
+
+STARTER_GUIDANCE = {"fr": "Signez de votre prénom seulement.", "en": "Sign with your first name only.",
+                    "lb": "Ënnerschreift just mat Ärem Virnumm."}
+
+
+def test_starter_cards_print_the_case_rules_on_their_backs(cli, kit):
+    # `init` shows a new section every field of a case, solidarity.guidance included
+    r = cli("build", "--project", kit, "--sheets", "0")
+    assert r.exit_code == 0, r.output
+    for lang in LANGS:
+        path = kit / f"dist/kit-{lang}.pdf"
+        [fronts] = pages_titled(path, WORDS[lang]["cards"])
+        back = flat(page_texts(path)[fronts + 1])
+        assert back.count(STARTER_GUIDANCE[lang]) == 4, back
+        assert back.count({"fr": "À RESPECTER", "en": "PLEASE NOTE", "lb": "OPGEPASST"}[lang]) == 4
+
+
 def test_letter_card_sheet_is_four_quarter_letter_cards_and_a_success_photo_prints(cli, tmp_path):
     project = _starter(cli, tmp_path, "letter-kit")
     _edit(project / "kit.toml", 'paper = "A4"', 'paper = "Letter"')
@@ -207,24 +289,26 @@ def test_letter_card_sheet_is_four_quarter_letter_cards_and_a_success_photo_prin
     assert [(x["/Width"], x["/Height"]) for x in images if x["/Subtype"] == "/Image"] == [(300, 400)]
 
 
-def test_a_case_that_accepts_no_cards_gets_none(cli, tmp_path):
-    project = _starter(cli, tmp_path, "no-cards")
-    case = project / "cases/sebnem-korur-fincanci.yaml"
-    _edit(case, "petition_url:", "  cards: false\npetition_url:")
-    r = cli("build", "--project", project, "--lang", "fr", "--sheets", "0")
+def test_a_case_that_accepts_no_cards_gets_none(cli, kit):
+    _edit(kit / "cases/sebnem-korur-fincanci.yaml", "petition_url:", "  cards: false\npetition_url:")
+    r = cli("build", "--project", kit, "--sheets", "0")
     assert r.exit_code == 0, r.output
-    path = project / "dist/kit-fr.pdf"
+    path = kit / "dist/kit-fr.pdf"
     assert not pages_titled(path, "Cartes de solidarité")
     assert "Envoyez cette carte à".upper() not in text(path)
     # the solidarity address stays on the case sheet: it is where letters of support go
     [sheet] = pages_titled(path, "Fiche")
     assert "Postcode Town" in page_texts(path)[sheet]
+    # a kit without cards: the advice page does not send anyone to the rules on their backs
+    for lang in LANGS:
+        advice = flat(page_texts(kit / f"dist/kit-{lang}.pdf")[1])
+        assert WORDS[lang]["advice"] in advice and WORDS[lang]["card_rules"] not in advice
 
 
 # --------------------------------------------------------------------------- the event poster
 
 @pytest.mark.parametrize("lang, paper, size", [("en", "A4", (595.28, 841.89)), ("fr", "A3", (841.89, 1190.55)),
-                                               ("lb", "Tabloid", (792.0, 1224.0))])
+                                               ("fr", "Letter", (612.0, 792.0)), ("lb", "Tabloid", (792.0, 1224.0))])
 def test_poster_with_fill_in_lines_and_qr_code_to_the_campaign_page(cli, tmp_path, lang, paper, size):
     from conftest import ROOT
     r = cli("poster", "--project", ROOT, "--out", tmp_path, "--lang", lang, "--paper", paper.lower())
@@ -241,6 +325,19 @@ def test_poster_with_fill_in_lines_and_qr_code_to_the_campaign_page(cli, tmp_pat
     # no text given: ruled lines to fill in by hand under "when" and "where"
     lines = re.findall(rb"n ([\d.]+) ([\d.]+) m ([\d.]+) \2 l S", PdfReader(str(path)).pages[0].get_contents().get_data())
     assert len([ln for ln in lines if float(ln[2]) - float(ln[0]) > 0.5 * size[0]]) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_poster_case_list_never_starts_a_line_with_its_separator(cli, tmp_path, lang):
+    from conftest import ROOT
+    names = ["Đặng Đình Bạch", "Joel Paredes", "Kyung Seok Park", "Manahel al-Otaibi", "Maryia Kalesnikava",
+             "Neth Nahara", "Oqba Hashad", "Şebnem Korur Fincancı", CARD_CASES_IN[lang][-1]]
+    for paper in ("A4", "Letter"):
+        r = cli("poster", "--project", ROOT, "--out", tmp_path / paper, "--lang", lang, "--paper", paper)
+        assert r.exit_code == 0, r.output
+        lines = page_texts(tmp_path / paper / f"poster-{lang}.pdf")[0].splitlines()
+        assert not [line for line in lines if line.lstrip().startswith("·")], (paper, lines)
+        assert " · ".join(names) in flat(" ".join(lines)), paper     # every name, each once, in order
 
 
 def test_poster_prints_when_and_where(cli, tmp_path):
@@ -347,6 +444,26 @@ def test_validate_checks_postage_zones(cli, tmp_path):
     ]
 
 
+def test_a_zone_with_a_wrong_price_or_countries_is_one_message(cli, example_copy):
+    # The zone is there, only its price is wrong: its countries are not also "in no zone".
+    toml = example_copy / "kit.toml"
+    _edit(toml, "price = 1.75 }", "price = -1 }")
+    r = cli("validate", "--project", example_copy)
+    assert r.exit_code == 1
+    assert [line for line in r.stderr.splitlines() if not line.startswith("warning:")] == [
+        "kit.toml:45: [postage] zones[2].price: -1 is not a plausible price for a letter",
+        "1 problem found."]
+    # Countries that cannot be read do not make the zone a second rest of the world.
+    _edit(toml, "price = -1 }", "price = 1.75 }")
+    _edit(toml, 'countries = ["BELARUS", "TÜRKİYE"]', 'countries = "BELARUS, TÜRKİYE"')
+    r = cli("validate", "--project", example_copy)
+    assert r.exit_code == 1
+    assert [line for line in r.stderr.splitlines() if not line.startswith("warning:")] == [
+        'kit.toml:44: [postage] zones[1].countries: must be a list of countries as written on envelopes, '
+        'e.g. ["BELARUS", "TÜRKİYE"]',
+        "1 problem found."]
+
+
 def test_validate_names_a_case_whose_country_has_no_postage_zone(cli, tmp_path):
     project = _starter(cli, tmp_path, "no-zone")
     _edit(project / "kit.toml",
@@ -360,23 +477,35 @@ def test_validate_names_a_case_whose_country_has_no_postage_zone(cli, tmp_path):
             "without countries (the rest of the world)") in r.stderr.splitlines()
 
 
-def test_validate_reports_texts_too_long_for_a_card_and_characters_the_fonts_lack(cli, tmp_path):
-    project = _starter(cli, tmp_path, "long-guidance")
-    case = project / "cases/sebnem-korur-fincanci.yaml"
-    _edit(case, "petition_url:", '  guidance: {fr: "' + "Pas de politique. " * 80 + '", en: "No ✓ politics.", '
-          'lb: "Keng Politik."}\npetition_url:')
-    (project / "successes.yaml").write_text((project / "successes.yaml").read_text(encoding="utf-8").replace(
-        "Rita Karassartova", "Rita ☃ Karassartova"), encoding="utf-8")
-    r = cli("validate", "--project", project)
+def test_validate_lists_texts_too_long_and_characters_the_fonts_lack_in_one_run(cli, kit):
+    # A character the fonts lack does not stop the lay-out in memory: one run lists both
+    # kinds of problem, and a name written once is named once, not once per language.
+    _set_guidance(kit, '{fr: "' + "Pas de politique. " * 80 + '", en: "No ✓ politics.", lb: "Keng Politik."}')
+    _edit(kit / "successes.yaml", "Rita Karassartova", "Rita ☃ Karassartova")
+    r = cli("validate", "--project", kit)
     assert r.exit_code == 1
-    lines = r.stderr.splitlines()
-    assert ("cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance [en]: the fonts cannot draw '✓' "
-            "(U+2713 CHECK MARK); replace it or set [brand] font_regular/font_bold to fonts that have it") in lines
-    assert any(line.startswith("successes.yaml:7: name [") and "'☃' (U+2603 SNOWMAN)" in line for line in lines)
-    _edit(project / "successes.yaml", "Rita ☃ Karassartova", "Rita Karassartova")
-    r = cli("validate", "--project", project, "--lang", "fr")
-    assert ("cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance [fr]: too long for the back of the solidarity "
-            "card (30 mm); shorten it") in r.stderr.splitlines()
+    fonts = "replace it or set [brand] font_regular/font_bold to fonts that have it"
+    assert r.stderr.splitlines() == [
+        f"cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance [en]: the fonts cannot draw '✓' (U+2713 CHECK MARK); "
+        f"{fonts}",
+        "cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance [fr]: too long for the back of the solidarity "
+        "card (30 mm); shorten it",
+        f"successes.yaml:7: name: the fonts cannot draw '☃' (U+2603 SNOWMAN); {fonts}",
+        "3 problems found.",
+    ]
+
+
+def test_a_guidance_without_a_campaign_language_is_named_and_nothing_is_written(cli, kit):
+    _set_guidance(kit, '{fr: "Pas de politique.", en: "No politics."}')
+    message = ("cases/sebnem-korur-fincanci.yaml:44: solidarity.guidance: no text for 'lb' (add it, or build with "
+               "--allow-incomplete)")
+    r = cli("validate", "--project", kit)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [message, "1 problem found."]
+    r = cli("build", "--project", kit)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [message, "1 problem found; nothing was written."]
+    assert not (kit / "dist").exists()
 
 
 def test_validate_decodes_success_photos(cli, tmp_path):

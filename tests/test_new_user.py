@@ -209,7 +209,7 @@ def test_photo_path_is_relative_to_cases_and_the_message_says_so(cli, kit):
     shutil.copy(Path(__file__).parent.parent / "examples/previews/case-sheet-fr.png", kit / "portrait.png")
     append(kit, CASE, 'photo: "./portrait.png"\nphoto_credit: "© Amnesty"\n')
     assert fails(cli, kit) == [
-        f"{CASE}:50: photo: './portrait.png' does not exist: a photo path is relative to the cases/ folder, "
+        f"{CASE}:54: photo: './portrait.png' does not exist: a photo path is relative to the cases/ folder, "
         "so it points to cases/portrait.png; the file is at portrait.png: write photo: ../portrait.png"]
 
 
@@ -290,7 +290,7 @@ def test_french_de_contracts_and_elides_as_french_does():
 def test_unknown_subject_is_named(cli, kit):
     append(kit, CASE, "subject: groupe\n")
     edit(kit, CASE, "\nsubject: person\n", "\n")
-    assert fails(cli, kit) == [f"{CASE}:49: subject: 'groupe' must be 'person' (one person) or 'group' "
+    assert fails(cli, kit) == [f"{CASE}:53: subject: 'groupe' must be 'person' (one person) or 'group' "
                                "(several people, a community); did you mean 'group'?"]
 
 

@@ -63,9 +63,10 @@ def test_every_problem_of_one_case_file_in_one_run(cli, kit):
         f"{CASE}:35: addressee.title: {no_text}",
         f"{CASE}:37: addressee.salutation: {no_text}",
         f"{CASE}:40: solidarity.note: {no_text}",
-        f"{CASE}:44: petition_url: 'ftp://www.example.org/w4r/sebnem-korur-fincanci' is not a web address; "
+        f"{CASE}:44: solidarity.guidance: {no_text}",
+        f"{CASE}:48: petition_url: 'ftp://www.example.org/w4r/sebnem-korur-fincanci' is not a web address; "
         "it must start with https:// (or http://)",
-        f"{CASE}:50: photo: 'missing.jpg' does not exist: a photo path is relative to the cases/ folder, so it "
+        f"{CASE}:54: photo: 'missing.jpg' does not exist: a photo path is relative to the cases/ folder, so it "
         "points to cases/missing.jpg"]
 
 
@@ -138,11 +139,11 @@ def test_photo_path_from_the_project_gets_the_path_from_cases(cli, kit):
     shutil.copy(ROOT / "examples/previews/case-sheet-fr.png", kit / "img/p.png")
     append(kit, CASE, 'photo: "img/p.png"\nphoto_credit: "© Amnesty"\n')
     assert fails(cli, kit) == [
-        f"{CASE}:50: photo: 'img/p.png' does not exist: a photo path is relative to the cases/ folder, so it points "
+        f"{CASE}:54: photo: 'img/p.png' does not exist: a photo path is relative to the cases/ folder, so it points "
         "to cases/img/p.png; the file is at img/p.png: write photo: ../img/p.png"]
     edit(kit, CASE, 'photo: "img/p.png"', f'photo: "{(kit / "img/p.png").resolve()}"')
     assert fails(cli, kit) == [
-        f"{CASE}:50: photo: '{(kit / 'img/p.png').resolve()}' is an absolute path; give a path relative to the "
+        f"{CASE}:54: photo: '{(kit / 'img/p.png').resolve()}' is an absolute path; give a path relative to the "
         "cases/ folder; the file is at img/p.png: write photo: ../img/p.png"]
     edit(kit, CASE, f'photo: "{(kit / "img/p.png").resolve()}"', 'photo: "../img/p.png"')     # the fix works
     assert cli("validate", "--project", kit).exit_code == 0
@@ -172,7 +173,7 @@ def test_misspelt_language_key_is_named(cli, kit):
 def test_pronoun_values_are_checked_and_capitals_do_not_matter(cli, kit):
     edit(kit, CASE, "pronouns: {fr: elle, en: she, lb: si}", "pronouns: {fr: Elle, en: shee, lb: si}")
     assert fails(cli, kit) == [
-        f"{CASE}:49: pronouns.en: 'shee' is not one of the pronouns the 'en' words and letters agree with "
+        f"{CASE}:53: pronouns.en: 'shee' is not one of the pronouns the 'en' words and letters agree with "
         "(she, he, they); use one of them, or leave it out for neutral words; did you mean 'she'?"]
     edit(kit, CASE, "en: shee", "en: She")
     r = cli("case", "sebnem-korur-fincanci", "--lang", "en", "--project", kit)

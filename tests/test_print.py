@@ -37,7 +37,7 @@ SOURCE_DATE_EPOCH = "1795305600"          # 2026-11-22 00:00:00 UTC
 
 
 def _project(tmp_path_factory, name: str, bleed: float, duplex: bool):
-    target = copy_example(tmp_path_factory.mktemp(name) / "kit")
+    target = copy_example(tmp_path_factory.mktemp(name) / "kit", successes=True)
     toml = (target / "kit.toml").read_text(encoding="utf-8")
     toml = re.sub(r"(?m)^bleed_mm = \S+", f"bleed_mm = {bleed}", toml)
     toml = re.sub(r"(?m)^duplex = \S+", f"duplex = {'true' if duplex else 'false'}", toml)
@@ -47,7 +47,8 @@ def _project(tmp_path_factory, name: str, bleed: float, duplex: bool):
 
 @pytest.fixture(scope="module")
 def print_kits(tmp_path_factory):
-    """The example kit with 3 mm bleed and duplex, on A4 and on Letter, in every language."""
+    """The example kit (successes page included) with 3 mm bleed and duplex, on A4 and on Letter,
+    in every language."""
     project = _project(tmp_path_factory, "print-kit", BLEED_MM, True)
     kits = {}
     for paper in PAPERS:
@@ -150,10 +151,14 @@ def test_duplex_starts_every_case_on_a_right_hand_page(print_kits, paper):
     # the model letter and the writing paper are posted: each a right-hand page with a blank back
     assert len(posted) == 2 * len(CASES) and all(page % 2 == 0 for page in posted)
     assert all(page + 1 in blanks for page in posted)
-    # cover | contents, advice page (| blank: no successes.yaml in this copy); per case: case
-    # sheet | blank, letter | blank, writing paper | blank, signature sheets (| blank), and for
-    # a case with solidarity cards: fronts | backs, the fronts on a right-hand page
-    assert "Sommaire" in texts[1] and 1 not in blanks
+    # cover | contents, advice page | successes page; per case: case sheet | blank, letter |
+    # blank, writing paper | blank, signature sheets (| blank), and for a case with solidarity
+    # cards: fronts | backs, the fronts on a right-hand page
+    assert [(title, page) for level, title, page in outline(path)[:4]] == [
+        ("Couverture et mode d’emploi", 0), ("Sommaire", 1), ("Écrire, poster, rester en sécurité", 2),
+        ("Vos lettres changent des vies", 3)]
+    assert "Sommaire" in texts[1] and "Rita Karassartova" in texts[3] and not {1, 2, 3} & set(blanks)
+    assert starts[0] == 4                  # the first case on the right-hand page after the successes
     cards = [page for level, title, page in outline(path) if level == 1 and title == "Cartes de solidarité"]
     assert len(cards) == 4 and all(page % 2 == 0 for page in cards)
     assert all(texts[page + 1].strip() for page in cards)          # the backs, behind the fronts

@@ -136,20 +136,21 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
 
     Raises KitError with every problem found, text that does not fit included.
     """
-    kit = load_project(project, langs, allow_incomplete, report_skipped=True)
     options = Options(paper=paper)
-    problems = [p for lang in kit.languages
-                for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
-    if kit.config.campaign.url:
+
+    def lay_out(kit: Kit) -> list[Problem]:
         from .layout.overflow import Overflow
-        for lang in kit.languages:
-            try:
-                poster_pdf(kit, lang, paper or kit.config.print.paper)
-            except Overflow as exc:
-                problems.append(overflow_problem(kit, exc, None, lang))
-    if problems:
-        raise KitError(*problems, *kit.warnings)
-    return kit
+        problems = [p for lang in kit.languages
+                    for p in layout_problems(kit, lang, kit.cases_for(lang), options)]
+        if kit.config.campaign.url:
+            for lang in kit.languages:
+                try:
+                    poster_pdf(kit, lang, paper or kit.config.print.paper)
+                except Overflow as exc:
+                    problems.append(overflow_problem(kit, exc, None, lang))
+        return problems
+    # Laid out as part of the load, so a character the fonts lack does not hide a text too long.
+    return load_project(project, langs, allow_incomplete, then=lay_out, report_skipped=True)
 
 
 def init_project(target: Path) -> list[Path]:

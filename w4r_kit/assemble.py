@@ -100,11 +100,6 @@ def _front_matter(kit: Kit, ctx: Context, cases: list[Case]) -> list[tuple[str, 
     return pages
 
 
-def has_cards(case: Case) -> bool:
-    """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
-    return bool(case.solidarity and case.solidarity.cards and case.solidarity.address)
-
-
 def poster_pdf(kit: Kit, lang: str, paper: str, when: str | None = None, where: str | None = None) -> bytes:
     """The event poster of one language on `paper` (A4, A3, Letter, Tabloid). Raises Overflow."""
     cfg = kit.config
@@ -177,7 +172,7 @@ def _artefacts(kit: Kit, ctx: Context, case: Case, options: Options, group: str,
     ]
     if options.sheets > 0:
         steps.append(("outline_signatures", signatures))
-    if cards and has_cards(case):
+    if cards and case.has_cards:
         steps.append(("outline_cards", lambda doc: solidarity_cards.draw(doc, ctx, case)))
     return steps
 

@@ -404,6 +404,7 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
     zones: list[PostageZone] = []
     seen: dict[str, int] = {}
     catch_all = 0
+    unread = False
     for i, raw in enumerate(zones_raw):
         line = lines[i] if i < len(lines) else r.line("zones")
         field = f"[postage] zones[{i + 1}]"
@@ -413,6 +414,7 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
 
         if not isinstance(raw, dict):
             error(f"must be a table such as {{name = \"Europe\", price = 1.40}}, not {_describe(raw)}")
+            unread = True
             continue
         for key in raw:
             if key not in ZONE_KEYS:
@@ -439,7 +441,8 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
         countries = raw.get("countries", [])
         if not isinstance(countries, list) or not all(isinstance(c, str) and c.strip() for c in countries):
             error('must be a list of countries as written on envelopes, e.g. ["BELARUS", "TÜRKİYE"]', "countries")
-            countries = []
+            unread = True          # which countries the zone covers is unknown: not a rest of the world
+            continue
         if not countries:
             catch_all += 1
             if catch_all == 2:
@@ -449,10 +452,14 @@ def _postage(r: _Reader, text: str, languages: tuple[str, ...], today: dt.date |
             if key in seen:
                 error(f"'{country.strip()}' is already in zone {seen[key]}; a country belongs to one zone", "countries")
             seen.setdefault(key, i + 1)
-        if price is not None and names:
-            zones.append(PostageZone(names, float(price), tuple(c.strip() for c in countries), line))
+        # A zone whose price or name is wrong is still the zone of its countries: its own
+        # message stops the build, and its countries are not also "in no zone" (price 0 is
+        # never printed).
+        zones.append(PostageZone(names, float(price) if price is not None else 0.0,
+                                 tuple(c.strip() for c in countries), line))
     return PostageConfig(currency=currency, zones=tuple(zones), send=send, send_by=send_by,
-                         send_to=r.lines_list("send_to"), suspended=r.lines_list("suspended"))
+                         send_to=r.lines_list("send_to"), suspended=r.lines_list("suspended"),
+                         zones_unread=unread)
 
 
 # --------------------------------------------------------------------------- results

@@ -9,9 +9,10 @@ case file).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .cases import TRANSLATED, load_cases, missing_fields, reported
 from .config import load_config
@@ -68,10 +69,13 @@ class Source:
 
 def load_project(project: Project, languages: list[str] | None = None, allow_incomplete: bool = False,
                  case_ids: list[str] | None = None, today: dt.date | None = None,
-                 case_field: str = "--case", report_skipped: bool = False,
-                 used_languages: Collection[str] | None = None) -> Kit:
+                 case_field: str = "--case", then: Callable[[Kit], Iterable[Problem]] | None = None,
+                 report_skipped: bool = False, used_languages: Collection[str] | None = None) -> Kit:
     """Read and check everything; raise KitError listing every problem (warnings included).
 
+    `then`: further checks of the loaded kit (validate's lay-out in memory). They run when
+    nothing they need is broken: when no problem was found, or only characters the fonts
+    cannot draw (such a text lays out like any other), so one run lists both.
     `allow_incomplete`: a case missing a translation is left out of that language instead of
     being an error. `report_skipped` (build and validate --allow-incomplete, which make one
     document per language): each case left out is a warning, and a language left without a
@@ -147,8 +151,11 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                 problems.add("no case is complete in this language; nothing to build (translate at "
                              "least one case, or leave the language out with --lang)", project.cases_dir, 0,
                              f"[{lang}]")
-    _check_glyphs(kit, langs, problems)
     _check_qr(kit, problems)
+    drawable = not problems.errors
+    _check_glyphs(kit, langs, problems)
+    if then is not None and drawable:
+        problems.extend(list(then(kit)))
     problems.raise_if_errors()
     kit.warnings = list(ordered(problems.warnings))
     return kit
@@ -220,7 +227,7 @@ def _check_images(project: Project, config: KitConfig | None, cases: list[Case],
 
 def _check_postage(project: Project, config: KitConfig, cases: list[Case], problems: Problems) -> None:
     """With postage zones, every case's destination (the envelope's last line) has its stamp price."""
-    if not config.postage.zones:
+    if not config.postage.zones or config.postage.zones_unread:      # a zone's own error says it all
         return
     for case in cases:
         country = case.addressee.address[-1] if case.addressee.address else ""
@@ -295,7 +302,8 @@ def success_sources(kit: Kit, lang: str) -> list[Source]:
             text = getattr(s, key).get(lang, "")
             if text:
                 line = s.lines.get(f"{key}.{lang}", s.lines.get(key, s.line))
-                out.append(Source(file, line, key, text, lang))
+                shared = key == "name" and s.shared_name       # one text for all: one message
+                out.append(Source(file, line, key, text, "" if shared else lang))
         if s.photo_credit:
             out.append(Source(file, s.lines.get("photo_credit", s.line), "photo_credit", s.photo_credit))
     return out

@@ -134,6 +134,8 @@ class PostageConfig:
     """With send = "section": where (default: the return address)."""
     suspended: tuple[str, ...] = ()
     """Countries mail cannot be sent to at the moment: e-mail or the embassy instead."""
+    zones_unread: bool = False
+    """A zone's countries could not be read (its own error): which zone a country is in is unknown."""
 
     def zone_for(self, country: str) -> PostageZone | None:
         """The zone of a destination country (the envelope's last line), else the catch-all zone."""
@@ -270,6 +272,11 @@ class Case:
     def pronoun(self, lang: str) -> str:
         return self.pronouns.get(lang, "")
 
+    @property
+    def has_cards(self) -> bool:
+        """Solidarity cards are printed for a case with a solidarity address that accepts cards."""
+        return bool(self.solidarity and self.solidarity.cards and self.solidarity.address)
+
     def grammar(self, lang: str) -> dict[str, str]:
         """What words of `lang` agree with: {subject, pronoun} for {x, select, ...} choices."""
         return {"subject": self.subject, "pronoun": self.pronoun(lang)}
@@ -317,3 +324,5 @@ class Success:
     photo_credit: str = ""
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    shared_name: bool = False
+    """True when `name` is one text for every language (`name: Rita Karassartova`)."""

@@ -98,7 +98,7 @@ OPTIONAL_PLACEHOLDERS = {"kit_title": {"year"}, "doc_subject": {"year", "section
 # Texts about a case may choose their words by the case's pronoun ({pronoun, select, ...})
 # or by whether it is one person or a group ({subject, select, person {...} group {...}}).
 CASE_PLACEHOLDERS = {"pronoun", "subject"}
-CASE_KEYS = ("story_title", "continued", "ask_title", "solidarity_title")
+CASE_KEYS = ("story_title", "continued", "ask_title", "solidarity_title", "card_line")
 
 
 def load_words(project: Project, lang: str, problems: Problems) -> Words | None:

@@ -146,7 +146,7 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
         return None
     return Success(year=year, name=name, country=texts["country"], outcome=texts["outcome"], actions=actions,
                    actions_qualifier=qualifier, quote=quote, photo=photo, photo_credit=one_line(credit or ""),
-                   line=raw.line, lines=field_lines(raw))
+                   line=raw.line, lines=field_lines(raw), shared_name=isinstance(raw.get("name"), str))
 
 
 def _read(value: object) -> str:

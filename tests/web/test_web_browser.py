@@ -136,6 +136,21 @@ def test_the_form_on_a_phone_and_with_bad_input(page, server, tmp_path):
     assert len(registry(server.project).packs()) == before
 
 
+@pytest.mark.parametrize("width", [390, 320])
+def test_no_page_scrolls_sideways_on_a_phone_in_any_language(page, server, width):
+    """The longest words (Luxembourgish 'Ënnerschrëftelëschte' in the heading, the masthead's
+    campaign title) fit a 390 px and a 320 px wide phone."""
+    page.set_viewport_size({"width": width, "height": 800})
+    wide = []
+    for ui in ("fr", "en", "lb"):
+        for path in ("/", f"/cases/{CASE}/{ui}", "/staff/login", "/cases/wetsuweten-land-defenders/fr"):
+            page.goto(f"{server.url}{path}?ui={ui}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                wide.append((ui, path, scroll))
+    assert not wide
+
+
 def test_keyboard_reaches_the_form_first(page, server):
     page.goto(f"{server.url}/?ui=fr")
     page.keyboard.press("Tab")

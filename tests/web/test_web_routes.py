@@ -162,6 +162,47 @@ def test_staff_sessions_expire(client, monkeypatch):
     assert "sign in again" in r.text
 
 
+def _sign_in(client, name: str = STAFF_NAME, password: str = STAFF_PASSWORD) -> None:
+    r = client.post("/staff/login", data={"csrf": token(client, "/staff/login"), "name": name,
+                                          "password": password}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/staff"
+
+
+def test_signing_out_ends_the_session_on_the_server(client, project):
+    """A copy of the cookie taken before signing out opens nothing afterwards; the registry
+    keeps only a hash of the session's token."""
+    _sign_in(client)
+    copied = [(c.name, c.value, c.domain, c.path) for c in client.cookies.jar]
+    assert client.get("/staff", follow_redirects=False).status_code == 200
+    r = client.post("/staff/logout", data={"csrf": token(client, "/staff")}, follow_redirects=False)
+    assert r.status_code == 303
+    client.cookies.clear()
+    for name, value, domain, path in copied:      # the cookie as it was before signing out
+        client.cookies.set(name, value, domain=domain, path=path)
+    r = client.get("/staff", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/staff/login"
+    registry = Registry.open_url(f"sqlite:///{project / 'registry.sqlite'}")
+    with registry.engine.connect() as conn:
+        from w4r_kit.registry.schema import staff_sessions
+        rows = conn.execute(staff_sessions.select()).all()
+    assert rows == []
+
+
+def test_a_new_password_ends_every_session_of_the_account(client, project):
+    registry = Registry.open_url(f"sqlite:///{project / 'registry.sqlite'}")
+    registry.add_staff("kim", staff.hash_password("kim's first password"))
+    _sign_in(client, "kim", "kim's first password")
+    assert client.get("/staff", follow_redirects=False).status_code == 200
+    with registry.engine.connect() as conn:
+        from w4r_kit.registry.schema import staff_sessions
+        [row] = conn.execute(staff_sessions.select().where(staff_sessions.c.staff_name == "kim")).all()
+    assert len(row.token_hash) == 64
+    assert all(row.token_hash not in c.value for c in client.cookies.jar)   # the token, not its hash
+    registry.add_staff("kim", staff.hash_password("a brand new password"), replace=True)
+    r = client.get("/staff", follow_redirects=True)
+    assert str(r.url).endswith("/staff/login") and "sign in again" in r.text
+
+
 def test_case_pages_refuse_what_is_not_a_case(client):
     assert client.get("/cases/dang-dinh-bach/de").status_code == 404
     assert client.get("/cases/..%2F..%2Fkit.toml/fr").status_code == 404

@@ -10,7 +10,9 @@ from __future__ import annotations
 from babel.numbers import format_currency
 from reportlab.lib.colors import black
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from ..model import Case
 from .context import Context
@@ -18,12 +20,12 @@ from .document import Document
 from .furniture import footer, titled_band
 from .grid import BAND_MM, FOOTER_MM
 from .overflow import Overflow
-from .text import draw_text, fit_address, paragraph
+from .text import draw_text, fit_address, markup, paragraph, typeset
 from .typescale import BODY, GREY, LABEL, NOTE, RULE, SUBHEAD
 
 WRITE = ("polite", "brief", "politics", "name", "own")
 POST = ("capitals", "airmail", "stamps")
-SAFE = ("initials", "facts", "cards")
+SAFE = ("initials", "facts")
 BULLET_MM = 1.6
 INDENT_MM = 5
 ITEM_GAP_MM = 2.8
@@ -50,8 +52,10 @@ def draw(doc: Document, ctx: Context, cases: list[Case]) -> None:
 
         y = _section(c, ctx, w.get("advice_write_title"), [w.get(f"advice_write_{k}") for k in WRITE],
                      left_x, top, col_w, bottom)
-        y = _section(c, ctx, w.get("advice_safe_title"), [w.get(f"advice_safe_{k}") for k in SAFE],
-                     left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
+        safe = [w.get(f"advice_safe_{k}") for k in SAFE]
+        if any(case.has_cards for case in cases):     # the rules on the cards' backs, where there are cards
+            safe.append(w.get("advice_safe_cards"))
+        y = _section(c, ctx, w.get("advice_safe_title"), safe, left_x, y + SECTION_GAP_MM * mm, col_w, bottom)
         if cases:        # the example: a case whose address is confirmed, if there is one
             example = next((k for k in cases if not any(line.startswith("[") for line in k.addressee.address)),
                            cases[0])
@@ -117,7 +121,7 @@ def _postage(c: Canvas, ctx: Context, cases: list[Case], x: float, top: float, w
                  if case.addressee.address and postage.zone_for(case.addressee.address[-1]) is zone]
         cells = [paragraph(ctx, zone.name.get(ctx.lang, ""), "small", fontName=ctx.fonts.bold),
                  paragraph(ctx, price(ctx, zone.price), "small", fontName=ctx.fonts.bold),
-                 paragraph(ctx, ", ".join(n.replace(" ", "\u00a0") for n in names) or "–", "small")]
+                 _names_cell(ctx, names, cases_w - 2 * mm)]
         heights = [p.wrap(cw - 2 * mm, g.height)[1] for p, cw in zip(cells, (zone_w, price_w, cases_w))]
         row_h = max(heights) + 2.5 * mm
         if top + row_h > bottom:
@@ -127,6 +131,20 @@ def _postage(c: Canvas, ctx: Context, cases: list[Case], x: float, top: float, w
         top += row_h
         c.line(x, g.y(top), x + width, g.y(top))
     return top
+
+
+def _names_cell(ctx: Context, names: list[str], width: float) -> Paragraph:
+    """This year's letters to a zone: 'name, name, ...', each name on one line where the
+    column holds it whole. A longer one wraps between its words: kept in one piece, it would
+    be cut wherever the line ends, and a no-break space cut there would start the next line."""
+    style = ctx.styles["small"]
+
+    def held(name: str) -> str:
+        tied = name.replace(" ", "\u00a0")
+        fits = stringWidth(typeset(tied, ctx.words.typography) + ",", style.fontName, style.fontSize) <= width
+        return tied if fits else name
+    # Not paragraph(): its protection of proper names would tie a long name up again.
+    return Paragraph(markup(", ".join(held(name) for name in names) or "–", ctx.words.typography), style)
 
 
 def _sending(c: Canvas, ctx: Context, x: float, top: float, width: float, bottom: float) -> None:

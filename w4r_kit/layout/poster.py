@@ -121,7 +121,9 @@ def _cases(c: Canvas, ctx: Context, cases: list[Case], x: float, top: float, wid
         return
     draw_text(c, ctx, ctx.words.get("poster_cases").upper(), x, top, LABEL.pt * k, bold=True, color=GREY,
               max_width=width)
-    names = " · ".join(case.name.replace(" ", "\u00a0") for case in cases)
+    # Each name unbroken, and the dot held to the name before it by a no-break space
+    # (reportlab breaks lines at spaces, never at U+00A0): no line starts with "·".
+    names = "\u00a0· ".join(case.name.replace(" ", "\u00a0") for case in cases)
     room = g.height - MARGIN_MM * mm - 12 * mm * k - top
     p = fit_paragraph(ctx, names, width, room, "body_left", BODY.pt * 0.8, fontSize=BODY.pt * k,
                       leading=BODY.leading * k)

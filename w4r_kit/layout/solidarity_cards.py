@@ -5,7 +5,8 @@ person reads) and the backs (room to write, the solidarity address, the case's r
 to print double-sided on long-edge binding. Four A6 cards fill an A4 sheet (Letter: four
 quarter-Letter cards). A6 is 105 x 148 mm, so on A4 (297 mm) the two rows are 1 mm
 apart. Cut marks lie on the cut lines, at the sheet's edges and where the cuts cross,
-never inside a card; nothing but them comes closer than CARD_SAFE_MM to a card's edge.
+never inside a card. Text keeps CARD_SAFE_MM from a card's edges, the front's coloured
+panel PANEL_INSET_MM.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from .typescale import CAPTION, GREY, LABEL, MIN_TEXT_PT, NOTE, RULE, SUBHEAD, T
 
 # ISO 216 A6 (portrait) and a quarter of US Letter.
 CARD_SIZES = {"A4": (105 * mm, 148 * mm), "Letter": (4.25 * inch, 5.5 * inch)}
-CARD_SAFE_MM = 7          # text and colour keep this far from every cut: a cut a little off shows nothing
-PANEL_INSET_MM = 5        # the front's yellow panel, inside the card
+CARD_SAFE_MM = 7          # text keeps this far from every cut: a cut a little off cuts no word
+PANEL_INSET_MM = 5        # the front's panel (brand colour) keeps this far from every cut
 PANEL_SHARE = 0.58        # of the card's height
 HEART_MM = 12
 MARK_LEN_MM = 7           # cut marks at the sheet's edges, from the office safe margin inwards
@@ -164,9 +165,10 @@ def _front(c: Canvas, ctx: Context, case: Case, card: Card) -> None:
     draw_text(c, ctx, w.get("card_kicker").upper(), x, name_top - 2.5 * mm, LABEL.pt, bold=True,
               max_width=inner_w)
 
-    # The line of solidarity: one per language the person reads, else the kit language's,
-    # each set with its own language's typography.
-    lines = list(case.solidarity.message.items()) or [(ctx.lang, w.get("card_line"))]
+    # The line of solidarity: one per language the person reads, else the kit language's
+    # (agreeing with the case: "seul" / "seule" / "seul·e·s"), each set with its own
+    # language's typography.
+    lines = list(case.solidarity.message.items()) or [(ctx.lang, w.get("card_line", **case.grammar(ctx.lang)))]
     top = panel_bottom + 6 * mm
     room = card.bottom - safe - 6 * mm - top
     gap = 2 * mm

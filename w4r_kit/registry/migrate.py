@@ -13,7 +13,8 @@ from sqlalchemy import Connection, inspect, text
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 # Every revision in migrations/versions, oldest first (a test checks the two agree), so that
 # opening an up-to-date registry needs one SELECT and no Alembic import.
-REVISIONS = ("0001", "0002", "0003", "0004")   # 0003: counts.members, online.row_key; 0004: their campaign
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")   # 0003: counts.members, online.row_key; 0004: their
+                                                      # campaign; 0005: staff sessions
 _PG_LOCK = 0x77347221         # advisory lock: two instances starting at once migrate one after the other
 
 

@@ -126,3 +126,17 @@ staff = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("name"),
 )
+
+# Signed-in staff sessions (migration 0005): the cookie holds a random token, the registry
+# only its hash. Signing out deletes the row, so a copied cookie opens nothing afterwards,
+# on every server that shares the registry.
+staff_sessions = Table(
+    "staff_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("staff_name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("token_hash"),
+    Index(None, "staff_name"),
+)

@@ -7,7 +7,9 @@ pack and its sheets; every pack of a run) commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -20,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import KitError, Problem, Problems
 from ..tracking import SheetIds, sheet_id as hash_sheet_id
 from . import migrate
-from .schema import ROUTES, counts, online, packs, scans, sheets, staff
+from .schema import ROUTES, counts, online, packs, scans, sheets, staff, staff_sessions
 
 ENV_VAR = "W4R_KIT_DB"
 DEFAULT_FILE = "registry.sqlite"
@@ -593,6 +595,8 @@ class Registry:
                 raise StaffExists(f"a staff account '{name}' exists already")
             if exists:
                 conn.execute(staff.update().where(staff.c.name == name).values(password_hash=password_hash))
+                # A new password is often a reaction to a leak: every open session of the account ends.
+                conn.execute(delete(staff_sessions).where(staff_sessions.c.staff_name == name))
             else:
                 conn.execute(staff.insert().values(name=name, password_hash=password_hash, created_at=_now()))
 
@@ -603,6 +607,39 @@ class Registry:
     def staff_names(self) -> list[str]:
         with self._reading() as conn:
             return list(conn.execute(select(staff.c.name).order_by(staff.c.name)).scalars())
+
+    def start_staff_session(self, name: str, now: dt.datetime | None = None) -> str:
+        """A new signed-in session for `name`: the token for the cookie (only its hash is kept)."""
+        token = secrets.token_urlsafe(32)
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(staff_sessions.insert().values(token_hash=_token_hash(token), staff_name=name,
+                                                        created_at=now, last_seen_at=now))
+        return token
+
+    def staff_session(self, token: str, idle_seconds: int, now: dt.datetime | None = None) -> str | None:
+        """The staff name of a session active in the last `idle_seconds`, else None (an idle
+        session is deleted). Activity is written at most once a minute per session (more often
+        for short timeouts), so browsing the staff pages does not write on every request."""
+        key = _token_hash(token)
+        s = staff_sessions.c
+        with self._reading() as conn:
+            row = conn.execute(select(s.staff_name, s.last_seen_at).where(s.token_hash == key)).first()
+        if row is None:
+            return None
+        now = now or _now()
+        idle = (now - _utc(row.last_seen_at)).total_seconds()
+        if idle > idle_seconds:
+            self.end_staff_session(token)
+            return None
+        if idle > min(60, idle_seconds / 10):
+            with self.engine.begin() as conn:
+                conn.execute(staff_sessions.update().where(s.token_hash == key).values(last_seen_at=now))
+        return row.staff_name
+
+    def end_staff_session(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == _token_hash(token)))
 
     # -- totals --------------------------------------------------------------------------------
 
@@ -658,6 +695,10 @@ def _problem(where: Problem, message: str) -> KitError:
 def _reason(exc: DBAPIError) -> str:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     return " ".join(text.split())[:300]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> dt.datetime:

@@ -429,7 +429,8 @@ def create_app(project: Project, processes: int = 2, staff_seconds: int = 30 * 6
     ]
     middleware = [Middleware(SecurityHeaders),
                   Middleware(SessionMiddleware, secret_key=secret_key(project), session_cookie="w4r_session",
-                             max_age=SESSION_SECONDS, same_site="lax")]
+                             max_age=SESSION_SECONDS, same_site="lax"),
+                  Middleware(staff.StaffSessions)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: not_found, 500: server_error})
     app.state.site = the_site

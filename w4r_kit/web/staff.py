@@ -3,6 +3,7 @@ the packs issued (filters, CSV and Excel exports). Nothing personal without sign
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import threading
 import time
@@ -10,10 +11,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..tables import inert
 from .security import CSRF_FIELD, csrf_ok
@@ -49,19 +52,45 @@ def check_password(stored: str | None, password: str) -> bool:
         return False
 
 
-def signed_in(request: Request, seconds: int) -> str | None:
-    """The staff name of this session, if it signed in and was active in the last `seconds`."""
-    name, at = request.session.get("staff"), request.session.get("staff_at", 0)
-    if not name:
-        return None
-    now = time.time()
-    if not isinstance(at, (int, float)) or now - at > seconds:
-        request.session.pop("staff", None)
-        request.session.pop("staff_at", None)
-        request.session["staff_expired"] = True
-        return None
-    request.session["staff_at"] = now
-    return name
+SESSION_TOKEN = "staff_token"
+
+
+def signed_in(request: Request, seconds: int | None = None) -> str | None:
+    """The staff name of this request's session, as StaffSessions found it in the registry."""
+    return getattr(request.state, "staff_name", None)
+
+
+def _clock() -> dt.datetime:
+    return dt.datetime.fromtimestamp(time.time(), dt.timezone.utc)
+
+
+class StaffSessions:
+    """Looks the session's sign-in up in the registry once per request, before any route:
+    `request.state.staff_name` is the staff name, or None. Sessions are server-side (only a
+    token in the cookie), so signing out, or a new password, ends them on every server; one
+    idle for longer than the site's `staff_seconds` ends too and the next page says so."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            state = scope.setdefault("state", {})
+            state["staff_name"] = None
+            session = scope.get("session")
+            token = session.get(SESSION_TOKEN) if session is not None else None
+            if isinstance(token, str):
+                site = scope["app"].state.site
+                try:
+                    name = await run_in_threadpool(site.registry.staff_session, token, site.staff_seconds, _clock())
+                except SQLAlchemyError:
+                    name = None                     # the registry is away: signed out, not a 500
+                else:
+                    if name is None:
+                        session.pop(SESSION_TOKEN, None)
+                        session["staff_expired"] = True
+                state["staff_name"] = name
+        await self.app(scope, receive, send)
 
 
 THROTTLE_FAILURES = 10         # wrong passwords for one name ...
@@ -132,8 +161,7 @@ async def login(request: Request) -> Response:
     request.session.clear()                 # a new session on sign-in: no fixation
     if ui:
         request.session["ui"] = ui
-    request.session["staff"] = name
-    request.session["staff_at"] = time.time()
+    request.session[SESSION_TOKEN] = await run_in_threadpool(site.registry.start_staff_session, name, _clock())
     return RedirectResponse("/staff", status_code=303)
 
 
@@ -145,6 +173,9 @@ async def logout(request: Request) -> Response:
         form = {}
     if not csrf_ok(request.session, form.get(CSRF_FIELD)):
         return csrf_failed(request)
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        await run_in_threadpool(_site(request).registry.end_staff_session, token)
     ui = request.session.get("ui")
     request.session.clear()
     if ui:
