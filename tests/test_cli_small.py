@@ -62,7 +62,44 @@ def test_help_names_what_each_option_takes(cli, command, expected):
     options = cli(command, "--help").stdout.split("Options:")[1]
     for text in expected:
         assert text in options
-    assert not re.search(r"<(str|path|int range|list\[str\])>|\bTEXT\b|\bPATH\b", options), options
+
+
+def _commands(group, path=()):
+    """Every command and subcommand of the CLI, as the words typed before --help."""
+    for name, command in group.commands.items():
+        yield (*path, name)
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+
+
+def test_every_help_names_what_it_takes_readably(cli):
+    from typer.main import get_command
+    from w4r_kit.cli import app
+    commands = list(_commands(get_command(app)))
+    assert ("returns", "scan") in commands and ("staff", "add") in commands and ("registry", "export") in commands
+    for words in [(), *commands]:
+        r = cli(*words, "--help")
+        assert r.exit_code == 0, (words, r.output)
+        # Typer's own placeholders (`{ID}`, `ID <str>`, `--port <int range>`, `<list[str]>`, `<file>`) read as code.
+        placeholder = re.search(r"<(str|int|float|list|path|file|Path)\b[^>]*>|\{[^}]*\}|\bPATH\b", r.stdout)
+        assert placeholder is None, (words, placeholder and placeholder[0], r.stdout)
+    usage = {words: cli(*words, "--help").stdout.splitlines()[0] for words in
+             [("case",), ("init",), ("staff", "add"), ("returns", "scan"), ("returns", "set")]}
+    assert usage == {("case",): "Usage: w4r-kit case [OPTIONS] ID",
+                     ("init",): "Usage: w4r-kit init [OPTIONS] DIR",
+                     ("staff", "add"): "Usage: w4r-kit staff add [OPTIONS] NAME",
+                     ("returns", "scan"): "Usage: w4r-kit returns scan [OPTIONS] FILE.pdf|DIR...",
+                     ("returns", "set"): "Usage: w4r-kit returns set [OPTIONS] SHEET_ID"}
+    options = {words: cli(*words, "--help").stdout for words in
+               [("poster",), ("results",), ("serve",), ("returns", "set"), ("returns", "add"), ("registry", "export")]}
+    for words, texts in {("poster",): ["-l, --lang LANG", "--when TEXT", "--where TEXT", "--paper A4|A3|Letter|Tabloid"],
+                         ("results",): ["-l, --lang LANG"],
+                         ("serve",): ["--host ADDRESS", "--port PORT", "--render-processes N"],
+                         ("returns", "set"): ["-s, --signatures N", "--yes N", "--no N"],
+                         ("returns", "add"): ["-g, --group ID", "-c, --case ID", "--letters N", "--from FILE"],
+                         ("registry", "export"): ["-o, --out FILE"]}.items():
+        for text in texts:
+            assert text in options[words], (words, text)
 
 
 def test_one_warning_per_skipped_case(cli, kit):
@@ -112,3 +149,15 @@ def test_dated_letter_line_has_the_comma_right_after_the_place(cli, starter_once
     # place, on the line, never floating beyond it, whatever the date's length.
     assert comma - rule_left > 30 * mm
     assert comma < rule_right and abs(end - rule_right) < 1.5 * mm
+
+
+def test_terminal_summaries_count_in_proper_english(cli, kit, tmp_path):
+    groups = tmp_path / "groups.csv"
+    groups.write_text("id,name,lang,sheets\nesch,Groupe Esch,fr,1\n", encoding="utf-8")
+    r = cli("signatures", "--groups", groups, "--project", kit)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == (f"wrote 1 PDF file and manifest.csv to {kit / 'dist' / 'signatures'}: "
+                                        "1 signature sheet, 3 pages")
+    r = cli("validate", "--project", kit, "--lang", "fr")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "ok: 1 case, language fr\n"

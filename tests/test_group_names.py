@@ -32,7 +32,13 @@ BAD_NAMES = [
     (LONGEST + "!", "is 41 characters long; a group name has at most 40 (it is printed before the sheet number "
                     "and id in the footer of every sheet); shorten it"),
     ("W" * 40, "is too wide for the footer of the signature sheets at its normal size (140% of the room); "
-               "shorten it, or write it in lower case"),
+               "shorten it"),                       # 'w' * 40 would be too wide as well
+    ("a" * 40, "is too wide for the footer of the signature sheets at its normal size (104% of the room); "
+               "shorten it"),                       # already in lower case
+    ("é" * 40, "is too wide for the footer of the signature sheets at its normal size (104% of the room); "
+               "shorten it"),
+    ("GROUPE DE JEUNES AMNESTY WILTZ-CLERVAUX", "is too wide for the footer of the signature sheets at its normal "
+                                               "size (102% of the room); shorten it, or write it in lower case"),
 ]
 
 
@@ -118,3 +124,26 @@ def test_a_groups_file_id_that_makes_the_tracked_url_too_long(cli, long_url):
         "groups.csv:2: id: " + QR_LIMIT + "shorten the id to at most 33 characters",
         f"groups.csv:3: id: id '{'i' * 40}…' is 41 characters long; ids have at most 40 (it names the PDF file "
         "and goes into every QR code's URL)"]
+
+
+def test_latin_names_keep_their_slugs():
+    """Sheet ids, tracking values and registry ids of existing groups must not change."""
+    from w4r_kit.tracking import slug
+    assert [slug(n) for n in (LONGEST, "Klass 5B – Lycée", "Grupp Wolz ë", "Schoul Esch – C3.1",
+                              "Groupe d’Esch « Les amis »", "Ünterstëtzung ©2024 €", "İstanbul 5A", "")] == [
+        "lycee-technique-des-arts-et-metiers-3eb", "klass-5b-lycee", "grupp-wolz-e", "schoul-esch-c3-1",
+        "groupe-desch-les-amis", "unterstetzung-2024", "istanbul-5a", "group"]
+
+
+def test_cyrillic_and_greek_names_get_distinct_readable_slugs(cli, project, tmp_path):
+    from w4r_kit.tracking import slug
+    names = ["Класс 5Б", "Класс 5В", "Школа № 12", "Γυμνάσιο Αθηνών", "Λύκειο Πάτρας", "Straße 3", "Øster Œuvre"]
+    assert [slug(n) for n in names] == ["klass-5b", "klass-5v", "shkola-no-12", "gymnasio-athinon", "lykeio-patras",
+                                        "strasse-3", "oster-oeuvre"]
+    r = cli("case", CASE, "--lang", "fr", "--group", "Класс 5Б", "--sheets", "1", "--project", project,
+            "--out", tmp_path)
+    assert r.exit_code == 0, r.output
+    pdf = tmp_path / f"{CASE}-fr.pdf"
+    last = len(page_texts(pdf)) - 1
+    assert "Класс 5Б — feuille 1 / 1" in page_texts(pdf)[last]
+    assert any("utm_content=klass-5b-1" in url for url in qr_codes(pdf, last))

@@ -390,7 +390,7 @@ def test_export_csv_and_xlsx_one_row_per_sheet_with_formulas_neutralised(cli, ex
     out = tmp_path / "export" / "registry.csv"
     r = cli("registry", "export", "--project", example_copy, "--out", out)
     assert r.exit_code == 0, r.output
-    assert "3 sheet(s) exported" in r.stdout
+    assert "3 sheets exported" in r.stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 3
     first = {row["sheet_id"]: row for row in rows}[a]

@@ -167,12 +167,12 @@ def test_cli_says_what_it_recorded_and_never_counts_twice(season):
     assert o["add_file"].strip() == "recorded 2 counts for 2 groups: 8 letters, 0 signatures"
     assert "was recorded before; nothing added" in o["add_file_again"]
     assert "tracking code from column 'UTM Content'" in o["online"]
-    assert "added 4 online signature(s) for 1 group(s), 3 unattributed" in o["online"]
-    assert "all 7 row(s) were imported before; nothing added" in o["online_again"]
+    assert "added 4 online signatures for 1 group, 3 unattributed" in o["online"]
+    assert "all 7 rows were imported before; nothing added" in o["online_again"]
     assert "the URLs in column 'Landing page'" in o["online_xlsx"]
-    assert "added 1 online signature(s) for 1 group(s), 0 unattributed" in o["online_xlsx"]
-    assert "3 online signature(s) unattributed" in o["results"]
-    assert "1 sheet(s) still to review" in o["results"]
+    assert "added 1 online signature for 1 group, 0 unattributed" in o["online_xlsx"]
+    assert "3 online signatures unattributed" in o["results"]
+    assert "1 sheet still to review: 'w4r-kit returns set' settles it" in o["results"]
     with Registry.open_url(season["db"]) as reg, reg.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(counts)).scalar_one() == 3
         assert conn.execute(select(func.sum(online.c.count))).scalar_one() == 8
@@ -374,7 +374,7 @@ def test_the_same_season_end_on_postgresql(pg_database, example_copy, tmp_path, 
     _run(cli, "signatures", "--groups", groups, "--project", example_copy)
     export = tmp_path / "export.csv"
     export.write_text("id,utm_content\n1,wiltz-1\n2,wiltz-2\n3,wiltz-2\n4,elsewhere\n", encoding="utf-8")
-    assert "added 3 online signature(s) for 1 group(s), 1 unattributed" in _run(
+    assert "added 3 online signatures for 1 group, 1 unattributed" in _run(
         cli, "returns", "online", export, "--project", example_copy)
     assert "nothing added" in _run(cli, "returns", "online", export, "--project", example_copy)
     _run(cli, "returns", "add", "--group", "esch", "--letters", "5", "--project", example_copy)

@@ -37,7 +37,7 @@ class Options:
 def context(kit: Kit, lang: str, paper: str | None = None) -> Context:
     cfg = kit.config
     geometry = Geometry(paper or cfg.print.paper, cfg.print.bleed_mm * 72 / 25.4)
-    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang, proper_names(kit))
+    return Context(cfg, kit.words[lang], kit.fonts, geometry, lang, proper_names(kit), others=kit.typography)
 
 
 def proper_names(kit: Kit) -> tuple[str, ...]:

@@ -14,8 +14,39 @@ from pathlib import Path
 from typing import Annotated, Callable, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from .errors import KitError
+
+
+def _argument_name(param) -> str:
+    name = param.metavar or (param.name or "").upper()
+    return name + "..." if param.nargs != 1 and not name.endswith("...") else name
+
+
+class _Command(TyperCommand):
+    """Help that names each argument the way the docs do: `case ID`, not `{ID}` and `ID <str>`."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_name(param) if param.required else f"[{_argument_name(param)}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx, formatter) -> None:
+        for title, kind in (("Arguments", "argument"), ("Options", "option")):
+            rows = []
+            for param in self.get_params(ctx):
+                record = param.get_help_record(ctx) if param.param_type_name == kind else None
+                if record is not None:
+                    rows.append((_argument_name(param), record[1]) if kind == "argument" else record)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name="w4r-kit", add_completion=False, rich_markup_mode=None, no_args_is_help=True,
@@ -100,8 +131,9 @@ def _date(value: str | None) -> dt.date | None:
 def _summary(result) -> None:
     for problem in result.warnings:
         typer.echo(str(problem), err=True)
+    from .numbers import counted
     for path in result.files:
-        typer.echo(f"wrote {path} ({result.pages[path]} page{'s' if result.pages[path] != 1 else ''})")
+        typer.echo(f"wrote {path} ({counted(result.pages[path], 'page')})")
     for path in result.removed:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
@@ -119,7 +151,7 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
     """Build the printable Write for Rights volunteer kit from plain files."""
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def build(
     project: ProjectOpt = None,
@@ -143,7 +175,7 @@ def build(
     _summary(build_kit(_project(project, out), lang, case, options, allow_incomplete))
 
 
-@app.command("case")
+@app.command("case", cls=_Command)
 @handle_errors
 def case_cmd(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The case id (file name in cases/ without .yaml).")],
@@ -167,7 +199,7 @@ def case_cmd(
     _summary(build_case(_project(project, out), case_id, lang, options))
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def signatures(
     groups: Annotated[Path, typer.Option("--groups", "-g", metavar="FILE", help="CSV or .xlsx file with columns "
@@ -204,8 +236,9 @@ def signatures(
         typer.echo(str(problem), err=True)
     pdfs = sum(1 for path in result.files if path.suffix == ".pdf")
     manifests = " and ".join(path.name for path in result.files if path.suffix != ".pdf")
-    typer.echo(f"wrote {pdfs} PDF file(s) and {manifests} to {p.out / 'signatures'}: "
-               f"{result.sheets} signature sheets, {result.pages} pages")
+    from .numbers import counted
+    typer.echo(f"wrote {counted(pdfs, 'PDF file')} and {manifests} to {p.out / 'signatures'}: "
+               f"{counted(result.sheets, 'signature sheet')}, {counted(result.pages, 'page')}")
     for path in result.removed:
         typer.echo(f"removed {path}: an earlier run wrote it and it is no longer part of the outputs")
 
@@ -236,16 +269,16 @@ class _progress:
             self.bar.stop()
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def poster(
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the poster.")],
-    when: Annotated[Optional[str], typer.Option("--when", help="Date and time of the event, printed as "
+    lang: Annotated[str, typer.Option("--lang", "-l", metavar="LANG", help="Language of the poster.")],
+    when: Annotated[Optional[str], typer.Option("--when", metavar="TEXT", help="Date and time of the event, printed as "
                                                 "given (default: a line to fill in by hand).")] = None,
-    where: Annotated[Optional[str], typer.Option("--where", help="Place of the event (default: lines to "
+    where: Annotated[Optional[str], typer.Option("--where", metavar="TEXT", help="Place of the event (default: lines to "
                                                  "fill in by hand).")] = None,
-    paper: Annotated[Optional[str], typer.Option("--paper", help="A4, A3, Letter or Tabloid (default: "
-                                                 "kit.toml [print] paper).")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", metavar="A4|A3|Letter|Tabloid",
+                                                 help="Poster size (default: kit.toml [print] paper).")] = None,
     project: ProjectOpt = None,
     out: OutOpt = None,
 ) -> None:
@@ -263,7 +296,7 @@ def poster(
     _summary(build_poster(_project(project, out), lang, when, where, chosen))
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def validate(
     project: ProjectOpt = None,
@@ -280,11 +313,12 @@ def validate(
     from .api import check
     kit = check(_project(project, None), lang, allow_incomplete, _paper(paper))
     _report(kit.warnings)
-    typer.echo(f"ok: {len(kit.cases)} cases, languages {', '.join(kit.languages)}"
-               + (f", {len(kit.warnings)} warning(s)" if kit.warnings else ""))
+    from .numbers import counted
+    typer.echo(f"ok: {counted(len(kit.cases), 'case')}, {'language' if len(kit.languages) == 1 else 'languages'} "
+               f"{', '.join(kit.languages)}" + (f", {counted(len(kit.warnings), 'warning')}" if kit.warnings else ""))
 
 
-@app.command("list")
+@app.command("list", cls=_Command)
 @handle_errors
 def list_cmd(project: ProjectOpt = None) -> None:
     """Show a table of cases and, per language, whether each is complete.
@@ -319,7 +353,7 @@ def list_cmd(project: ProjectOpt = None) -> None:
     problems.raise_if_errors()
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create.")]) -> None:
     """Create a new kit project (kit.toml, templates and words for fr, en, lb, one example case).
@@ -328,16 +362,17 @@ def init(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder t
     """
     from .api import init_project
     files = init_project(directory)
-    typer.echo(f"created {directory} ({len(files)} files); next: w4r-kit build --project {directory}")
+    from .numbers import counted
+    typer.echo(f"created {directory} ({counted(len(files), 'file')}); next: w4r-kit build --project {directory}")
 
 
-@app.command()
+@app.command(cls=_Command)
 @handle_errors
 def serve(
     project: ProjectOpt = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, help="Processes that render "
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, metavar="N", help="Processes that render "
                                          "PDFs (0: the number of cores, at most 4).")] = 0,
 ) -> None:
     """Serve the self-service page: packs for groups, case pages, staff pages (/staff).
@@ -358,7 +393,7 @@ staff_app = typer.Typer(help="Staff accounts of the self-service page's /staff p
 app.add_typer(staff_app, name="staff")
 
 
-@staff_app.command("add")
+@staff_app.command("add", cls=_Command)
 @handle_errors
 def staff_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The name to sign in with.")],
@@ -398,11 +433,11 @@ registry_app = typer.Typer(no_args_is_help=True, help="The registry of every pac
 app.add_typer(registry_app, name="registry")
 
 
-@registry_app.command("export")
+@registry_app.command("export", cls=_Command)
 @handle_errors
 def registry_export(
     project: ProjectOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write: .csv (default) or .xlsx "
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="File to write: .csv (default) or .xlsx "
                                                 "(default: PROJECT/dist/registry.csv).", dir_okay=False)] = None,
 ) -> None:
     """Write everything issued and returned: one row per sheet with its pack and its return.
@@ -424,10 +459,11 @@ def registry_export(
         sheets = len(registry.sheets())
     for path in write_all(files):
         typer.echo(f"wrote {path}")
-    typer.echo(f"{sheets} sheet(s) exported from {registry.url}")
+    from .numbers import counted
+    typer.echo(f"{counted(sheets, 'sheet')} exported from {registry.url}")
 
 
-@registry_app.command("info")
+@registry_app.command("info", cls=_Command)
 @handle_errors
 def registry_info(project: ProjectOpt = None) -> None:
     """Where the registry is, its schema revision and what it holds (upgrading it if it is older).
@@ -442,7 +478,7 @@ def registry_info(project: ProjectOpt = None) -> None:
             typer.echo(f"{table}: {n}")
 
 
-@registry_app.command("upgrade")
+@registry_app.command("upgrade", cls=_Command)
 @handle_errors
 def registry_upgrade(project: ProjectOpt = None) -> None:
     """Create the registry or bring its schema to this version's (every command does it on open;
@@ -468,7 +504,7 @@ returns_app = typer.Typer(
 app.add_typer(returns_app, name="returns")
 
 
-@returns_app.command("scan")
+@returns_app.command("scan", cls=_Command)
 @handle_errors
 def returns_scan(
     files: Annotated[list[Path], typer.Argument(metavar="FILE.pdf|DIR...", help="Scans (PDF) or folders of "
@@ -506,23 +542,25 @@ def _scan_summary(result) -> None:
         if pg.status in (REVIEW, DUPLICATE, NOT_A_SHEET):
             label = {REVIEW: "to review", DUPLICATE: "scanned twice", NOT_A_SHEET: "not a signature sheet"}[pg.status]
             typer.echo(f"{pg.file} page {pg.page}: {label}: {pg.detail}")
-    n = len(result.pages)
-    typer.echo(f"read {n} page{'s' if n != 1 else ''} in {result.seconds:.1f} s ({result.pages_per_second:.1f} "
-               f"pages/s): {len(read)} sheets read ({result.signatures} signatures; {yes} yes, {no} no), "
-               f"{result.count(REVIEW)} to review, {result.count(BLANK)} blank, {result.count(NOT_A_SHEET)} not "
-               f"signature sheets, {result.count(DUPLICATE)} scanned twice")
+    from .numbers import counted
+    others = result.count(NOT_A_SHEET)
+    typer.echo(f"read {counted(len(result.pages), 'page')} in {result.seconds:.1f} s ({result.pages_per_second:.1f} "
+               f"pages/s): {counted(len(read), 'sheet')} read ({counted(result.signatures, 'signature')}; {yes} yes, "
+               f"{no} no), {result.count(REVIEW)} to review, {result.count(BLANK)} blank, {others} "
+               f"{'not a signature sheet' if others == 1 else 'not signature sheets'}, "
+               f"{result.count(DUPLICATE)} scanned twice")
     if result.review_file:
         typer.echo(f"wrote {result.review_file}: check those pages, then 'w4r-kit returns set SHEET_ID "
                    "--signatures N --yes N --no N' for each")
 
 
-@returns_app.command("set")
+@returns_app.command("set", cls=_Command)
 @handle_errors
 def returns_set(
     sheet_id: Annotated[str, typer.Argument(metavar="SHEET_ID", help="The id printed beside the sheet's small code.")],
-    signatures: Annotated[int, typer.Option("--signatures", "-s", min=0, max=1000, help="Signatures on the sheet.")],
-    yes: Annotated[Optional[int], typer.Option("--yes", min=0, max=1000, help="Rows with 'yes' ticked.")] = None,
-    no: Annotated[Optional[int], typer.Option("--no", min=0, max=1000, help="Rows with 'no' ticked.")] = None,
+    signatures: Annotated[int, typer.Option("--signatures", "-s", min=0, max=1000, metavar="N", help="Signatures on the sheet.")],
+    yes: Annotated[Optional[int], typer.Option("--yes", min=0, max=1000, metavar="N", help="Rows with 'yes' ticked.")] = None,
+    no: Annotated[Optional[int], typer.Option("--no", min=0, max=1000, metavar="N", help="Rows with 'no' ticked.")] = None,
     project: ProjectOpt = None,
 ) -> None:
     """Settle a sheet by hand (one from the review file): its figures replace what was read.
@@ -536,19 +574,19 @@ def returns_set(
                f"{signatures} signature{'s' if signatures != 1 else ''}{consent} recorded")
 
 
-@returns_app.command("add")
+@returns_app.command("add", cls=_Command)
 @handle_errors
 def returns_add(
-    group: Annotated[Optional[str], typer.Option("--group", "-g", help="The group id (as on its sheets and "
+    group: Annotated[Optional[str], typer.Option("--group", "-g", metavar="ID", help="The group id (as on its sheets and "
                                                  "return form).")] = None,
-    case: Annotated[Optional[str], typer.Option("--case", "-c", help="The case the count is for (optional).")] = None,
-    letters: Annotated[Optional[int], typer.Option("--letters", min=0, max=1_000_000,
+    case: Annotated[Optional[str], typer.Option("--case", "-c", metavar="ID", help="The case the count is for (optional).")] = None,
+    letters: Annotated[Optional[int], typer.Option("--letters", min=0, max=1_000_000, metavar="N",
                                                    help="Letters counted.")] = None,
-    signatures: Annotated[Optional[int], typer.Option("--signatures", min=0, max=1_000_000,
+    signatures: Annotated[Optional[int], typer.Option("--signatures", min=0, max=1_000_000, metavar="N",
                                                       help="Signatures counted (e.g. the return form's figure).")] = None,
-    members: Annotated[Optional[int], typer.Option("--members", min=1, max=100_000,
+    members: Annotated[Optional[int], typer.Option("--members", min=1, max=100_000, metavar="N",
                                                    help="The group's size, for a ranking per member.")] = None,
-    from_file: Annotated[Optional[Path], typer.Option("--from", help="A CSV or XLSX file with columns group, "
+    from_file: Annotated[Optional[Path], typer.Option("--from", metavar="FILE", help="A CSV or XLSX file with columns group, "
                                                       "case, letters, signatures, members: many counts at once.",
                                                       dir_okay=False)] = None,
     project: ProjectOpt = None,
@@ -571,7 +609,7 @@ def returns_add(
     typer.echo(added.summary())
 
 
-@returns_app.command("online")
+@returns_app.command("online", cls=_Command)
 @handle_errors
 def returns_online(
     export: Annotated[Path, typer.Argument(metavar="EXPORT", help="The petition's export (.csv or .xlsx), one "
@@ -592,10 +630,10 @@ def returns_online(
     typer.echo(imported.summary())
 
 
-@app.command("results")
+@app.command("results", cls=_Command)
 @handle_errors
 def results_cmd(
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language of the results report; "
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", metavar="LANG", help="Language of the results report; "
                                                       "repeat for several (default: every campaign language).")] = None,
     project: ProjectOpt = None,
     out: OutOpt = None,

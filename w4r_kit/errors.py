@@ -112,7 +112,9 @@ class Problems:
         path = Path(path)
         if self.root is not None:
             try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
+                # A symbolic link is named where it is, not where it points.
+                full = Path(os.path.abspath(path)) if path.is_symlink() else path.resolve()
+                return full.relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 pass
         return Path(os.path.normpath(path)).as_posix()

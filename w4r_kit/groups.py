@@ -67,8 +67,10 @@ def check_group_name(name: str, kit: Kit, lang: str | None = None, *, tracked_by
     else:
         wide = _too_wide(text, kit, lang)
         if wide:
+            # Lower case is worth suggesting only where it is a fix: capitals that make the difference.
+            lower = ", or write it in lower case" if not _too_wide(text.lower(), kit, lang) else ""
             messages.append(f"is too wide for the footer of the signature sheets at its normal size ({wide:.0%} "
-                            "of the room); shorten it, or write it in lower case")
+                            f"of the room); shorten it{lower}")
     if tracked_by_name:
         # Of a name too long anyway, only what would still fail once shortened is worth saying.
         messages += check_tracking_value(slug(text[:MAX_GROUP_NAME]), kit, "the name")
@@ -84,8 +86,9 @@ def _too_wide(text: str, kit: Kit, lang: str | None) -> float:
     from .layout.signature_sheet import FOOTER_PT, footer_room
     room = min(footer_room(Geometry(paper)) for paper in PAPER_SIZES)
     langs = [lang] if lang in kit.words else sorted(kit.words)
-    widest = max((stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, code), **_WIDEST_NUMBERS),
-                              kit.fonts.bold, FOOTER_PT) for code in langs), default=0.0)
+    widest = max((stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, kit.words[code].typography),
+                                                  **_WIDEST_NUMBERS), kit.fonts.bold, FOOTER_PT) for code in langs),
+                 default=0.0)      # no words loaded: the group's language is not the campaign's (reported)
     return widest / room if widest > room else 0.0
 
 

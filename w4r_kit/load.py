@@ -20,8 +20,9 @@ from .errors import Problem, Problems, describe_characters, did_you_mean, ordere
 from .layout.fonts import Fonts, load_fonts
 from .model import PRONOUNS, Case, KitConfig, Success
 from .project import Project
-from .strings import Words, load_words
+from .strings import Words, load_words, project_typography
 from .templates import Letter, check_letter_template, environment, render_letter
+from .typography import Typography
 from .tracking import short_url
 
 QR_MIN_MODULE_MM = 0.35       # smaller modules are unreliable on office printers and phones
@@ -46,6 +47,11 @@ class Kit:
     """The languages asked for and checked (`--lang fr,en` is two)."""
     broken: list[Case] = field(default_factory=list)
     """Case files with problems: never built, their other fields checked all the same."""
+
+    def typography(self, lang: str) -> Typography:
+        """How a text in `lang` is printed: the kit's words of `lang`, else the project's file."""
+        words = self.words.get(lang)
+        return words.typography if words else project_typography(self.project, lang)
 
     def cases_for(self, lang: str) -> list[Case]:
         """The cases complete in `lang`, as its pages show them (their name in `lang`)."""

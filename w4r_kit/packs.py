@@ -174,7 +174,8 @@ def _case_material(kit: Kit, group: Group):
 
 
 def packs_zip(kit: Kit, packs: list[batch.Pack]) -> tuple[bytes, list[batch.ManifestRow]]:
-    """A zip of one PDF per group (named by its id, as `signatures` names them) and manifest.csv."""
+    """A zip of one PDF per group (named by its id, as `signatures` names them), manifest.csv and
+    manifest.xlsx (as `signatures --xlsx` writes them, formulas made inert in both)."""
     out = io.BytesIO()
     rows: list[batch.ManifestRow] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
@@ -182,7 +183,8 @@ def packs_zip(kit: Kit, packs: list[batch.Pack]) -> tuple[bytes, list[batch.Mani
             data, pack_rows, _ = batch.pack_pdf(kit, pack)
             zf.writestr(_entry(f"{pack.group.id}.pdf"), data)
             rows += pack_rows
-        zf.writestr(_entry("manifest.csv"), batch.manifest_csv(rows))
+        for fmt in ("csv", "xlsx"):
+            zf.writestr(_entry(f"{batch.MANIFEST}.{fmt}"), batch.manifest_bytes(rows, fmt))
     return out.getvalue(), rows
 
 

@@ -51,6 +51,20 @@ class Project:
             return str(path)
 
 
+LINK_OUT = "is a link to {target}, outside the project directory; copy the file itself into the project"
+
+
+def link_out(root: Path, path: Path) -> str | None:
+    """A file the project holds by name (a letter template, a words file) that is a symbolic
+    link, or lies under one, pointing out of the project: the message; else None."""
+    target = path.resolve()
+    try:
+        target.relative_to(root.resolve())
+    except ValueError:
+        return LINK_OUT.format(target=target)
+    return None
+
+
 def inside(root: Path, base: Path, value: str, base_name: str = "the project") -> tuple[Path | None, str]:
     """Resolve `value` relative to `base` (called `base_name` in messages); refuse anything
     that ends up outside `root`.
@@ -69,8 +83,7 @@ def inside(root: Path, base: Path, value: str, base_name: str = "the project") -
         in_project = resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
         if ".." not in raw.parts:       # then a symbolic link on the way points out
-            return None, (f"'{value}' is a link to {resolved}, outside the project directory; "
-                          "copy the file itself into the project")
+            return None, f"'{value}' " + LINK_OUT.format(target=resolved)
         return None, f"'{value}' leads outside the project directory; copy the file into the project"
     if not resolved.exists():
         return None, f"'{value}' does not exist" + (f" (looked for {in_project})" if in_project != value else "")

@@ -369,14 +369,17 @@ class Written:
     def summary(self) -> str:
         r = self.results
         folder = self.files[0].parent if self.files else ""
-        lines = [f"wrote results.csv, results.xlsx, {len(self.files) - 2 - self.certificates} report(s) and "
-                 f"{self.certificates} certificate(s) to {folder}",
-                 f"{len(r.participants)} of {len(r.groups)} groups returned something; "
-                 f"{len(r.winners)} prize winner(s)" + (" (ties share a rank)" if r.has_ties else "")]
+        from .numbers import counted
+        lines = [f"wrote results.csv, results.xlsx, {counted(len(self.files) - 2 - self.certificates, 'report')} "
+                 f"and {counted(self.certificates, 'certificate')} to {folder}",
+                 f"{len(r.participants)} of {counted(len(r.groups), 'group')} returned something; "
+                 f"{counted(len(r.winners), 'prize winner')}" + (" (ties share a rank)" if r.has_ties else "")]
         if r.unattributed_online:
-            lines.append(f"{r.unattributed_online} online signature(s) unattributed (counted in the totals only)")
+            lines.append(f"{counted(r.unattributed_online, 'online signature')} unattributed (counted in the "
+                         "totals only)")
         if r.to_review:
-            lines.append(f"{r.to_review} sheet(s) still to review: 'w4r-kit returns set' settles them")
+            lines.append(f"{counted(r.to_review, 'sheet')} still to review: 'w4r-kit returns set' settles "
+                         f"{'it' if r.to_review == 1 else 'them'}")
         return "\n".join(lines)
 
 

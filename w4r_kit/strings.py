@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from .errors import Problems, closest, did_you_mean
-from .project import Project
+from .project import Project, link_out
 from .typography import Typography
 from .yamlload import load_yaml, yaml_kind
 
@@ -108,6 +108,9 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     where: dict[str, tuple[Path, int]] = {}
     default = default_catalog_file(lang)
     override = project.templates_dir / lang / "strings.yaml"
+    if override.is_file() and (link := link_out(project.root, override)):
+        problems.add(link, override)     # read from nowhere outside the project (see project.link_out)
+        return None
     present: set[str] = set()          # keys written in a file, valid or not
     if default:
         texts.update(_read_catalog(default, problems))
@@ -116,9 +119,15 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     if override.is_file():
         overrides = _read_catalog(override, problems, where)
         present = {key for key in where if where[key][1]}
+        tags = _plural_tags({**texts, **overrides}.get("locale", ""))
         for key in present:
-            if key not in reference:
+            if key not in reference and _plural_of(key, reference) is None:
                 problems.add(f"unknown label '{key}'{did_you_mean(key, reference)}", override,
+                             where.get(key, (override, 0))[1], key)
+            elif key not in reference and tags is not None and key.rpartition("_")[2] not in tags:
+                base = _plural_of(key, reference)
+                problems.add(f"'{key.rpartition('_')[2]}' is not a plural category of this language; its forms of "
+                             f"'{base}' are {', '.join(f'{base}_{tag}' for tag in _ordered(tags))}", override,
                              where.get(key, (override, 0))[1], key)
         texts.update(overrides)
     elif not default:
@@ -127,22 +136,25 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
                      override)
         return None
     # A key that is there but unusable (`choice_no: No`) is reported as that, not also as missing.
-    missing = [key for key in reference if key not in texts and key not in present]
+    tags = _plural_tags(texts.get("locale", ""))
+    # A language without a 'one' form (Japanese, Chinese …) writes only `<key>_other`.
+    missing = [key for key in reference if key not in texts and key not in present
+               and not (tags is not None and _plural_of(key, reference) and key.rpartition("_")[2] not in tags)]
     if missing:
         problems.add(f"labels missing for '{lang}': {', '.join(missing)}; add them",
                      override if override.is_file() else default)
     locale = texts.get("locale", "")
-    tags = _plural_tags(locale)
     for key, text in texts.items():
-        if key not in reference:
+        if key not in reference and _plural_of(key, reference) is None:
             continue
         place = where.get(key, (override, 0))
+        model = reference.get(key) or reference[f"{_plural_of(key, reference)}_other"]
         choice_problems = _choice_problems(text, tags)
         for message in choice_problems:
             problems.add(message, *place, key)
         if any("does not close" in message for message in choice_problems):
             continue                 # one mistake, one message: the placeholders cannot be read
-        allowed = _fields(reference[key], None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
+        allowed = _fields(model, None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
         used = _fields(text, None)
         unknown = sorted(used - allowed)
         # {sheetid} for {sheet_id} is one mistake: the unknown placeholder with a did-you-mean,
@@ -156,12 +168,12 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
                               for name in unknown)
             problems.add(f"unknown placeholder{'s' if len(unknown) > 1 else ''} {extra}; this label may use only "
                          f"{', '.join(_shown(name) for name in sorted(allowed)) or 'none'}", *place, key)
-        needed = _fields(reference[key], None) - CASE_PLACEHOLDERS - OPTIONAL_PLACEHOLDERS.get(key, set())
+        needed = _fields(model, None) - CASE_PLACEHOLDERS - OPTIONAL_PLACEHOLDERS.get(key, set())
         needed -= set(meant.values())
         if needed - used:
             lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
             problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
-                         f"for (in English: \"{_short(reference[key], lost)}\")", *place, key)
+                         f"for (in English: \"{_short(model, lost)}\")", *place, key)
     for key, message in Typography.problems(texts).items():
         problems.add(message, *where.get(key, (override, 0)), key)
     _check_hyphenation(texts, where.get("hyphenation", (override, 0)), problems)
@@ -178,6 +190,20 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
 def _shown(name: str) -> str:
     """A placeholder as it is written: {sheet_id} ('{}' and '<unbalanced braces>' as they are)."""
     return name if name.startswith(("{", "<")) else f"{{{name}}}"
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")   # CLDR, in CLDR's order
+
+
+def _plural_of(key: str, reference: dict[str, str]) -> str | None:
+    """'results_groups' for 'results_groups_few': a plural form (`<key>_<CLDR category>`) of a key
+    the reference writes as `<key>_one` / `<key>_other`, whatever the language's categories."""
+    base, _, category = key.rpartition("_")
+    return base if category in PLURAL_CATEGORIES and f"{base}_other" in reference else None
+
+
+def _ordered(tags: frozenset[str]) -> list[str]:
+    return [tag for tag in PLURAL_CATEGORIES if tag in tags]
 
 
 def _short(text: str, around: str, room: int = 90) -> str:
@@ -207,6 +233,23 @@ def package_typography(lang: str) -> Typography:
 def _package_typography(lang: str) -> Typography:
     file = default_catalog_file(lang) or default_catalog_file(REFERENCE_LANG)
     return Typography.of(_read_catalog(file, Problems()))
+
+
+def project_typography(project: Project, lang: str) -> Typography:
+    """The typography of `lang` as the project prints it, for a language whose words the kit
+    did not load (a solidarity line in a language the person reads): the project's words file
+    of `lang` over the package's (English rules for a language neither has)."""
+    file = project.templates_dir / lang / "strings.yaml"
+    if not file.is_file():
+        return package_typography(lang)
+    return _file_typography(lang.split("_")[0].split("-")[0], str(file), file.stat().st_mtime_ns)
+
+
+@cache
+def _file_typography(lang: str, file: str, _mtime: int) -> Typography:
+    texts = _read_catalog(default_catalog_file(lang) or default_catalog_file(REFERENCE_LANG), Problems())
+    texts.update(_read_catalog(Path(file), Problems()))
+    return Typography.of(texts)
 
 
 # --------------------------------------------------------------------------- plural and select
@@ -252,8 +295,9 @@ def expand_choices(text: str, values: dict[str, object], plural) -> str:
             break
         value = values.get(name, "")
         if kind == "plural":
-            body = options.get(f"={value}") or options.get(plural(value)) or options.get("other", "")
-            body = body.replace("#", str(value))
+            exact = f"={int(value)}" if isinstance(value, int) else f"={value}"
+            body = options.get(exact) or options.get(plural(value)) or options.get("other", "")
+            body = body.replace("#", format(value, ""))
         else:
             body = options.get(str(value), options.get("other", ""))
         out += [text[last:start], expand_choices(body, values, plural)]

@@ -7,6 +7,8 @@ reaches the package default from a project template. Templates run sandboxed
 """
 from __future__ import annotations
 
+import os
+import posixpath
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -14,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 
 from .cases import nfc
 from .errors import Problems, closest
 from .model import Case, KitConfig
-from .project import Project
+from .project import Project, link_out
 from .strings import DATA
 from .yamlload import not_utf8
 
@@ -135,22 +138,39 @@ class NotUtf8(jinja2.TemplateSyntaxError):
     """A template file that is not UTF-8 text: the same message as any other file gets."""
 
 
-class _Utf8Loader(jinja2.FileSystemLoader):
-    """Reads templates as UTF-8; a file that is not is bad input with its line and byte, not
-    a UnicodeDecodeError from deep inside Jinja (also when reached by include/extends)."""
+def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
+    return exc.message if isinstance(exc, NotUtf8) else f"template syntax error: {exc.message}"
+
+
+class LinkOut(jinja2.TemplateError):
+    """A project template that is a symbolic link pointing out of the project."""
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(reason)
+        self.filename, self.reason = filename, reason
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """letter_templates/: a template that is a link pointing out of the project is refused before
+    it is read, as photos, logos and fonts are (`ln -s /etc/passwd fr/x.j2` prints nothing); one
+    that is not UTF-8 is bad input with its line and byte, not a UnicodeDecodeError from deep
+    inside Jinja (also when reached by include/extends)."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(str(project.templates_dir))
+        self.root = project.root
 
     def get_source(self, environment: jinja2.Environment, template: str):
+        filename = posixpath.join(self.searchpath[0], *split_template_path(template))
+        if os.path.isfile(filename):
+            reason = link_out(self.root, Path(filename))
+            if reason:
+                raise LinkOut(filename, reason)
         try:
             return super().get_source(environment, template)
         except UnicodeDecodeError as exc:
-            pieces = jinja2.loaders.split_template_path(template)
-            file = next(path for base in self.searchpath if (path := Path(base, *pieces)).is_file())
-            raw = file.read_bytes()
-            raise NotUtf8(not_utf8(raw, exc)[0], raw[:exc.start].count(b"\n") + 1, template, str(file)) from None
-
-
-def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
-    return exc.message if isinstance(exc, NotUtf8) else f"template syntax error: {exc.message}"
+            raw = Path(filename).read_bytes()
+            raise NotUtf8(not_utf8(raw, exc)[0], raw[:exc.start].count(b"\n") + 1, template, filename) from None
 
 
 def environment(project: Project) -> SandboxedEnvironment:
@@ -158,7 +178,7 @@ def environment(project: Project) -> SandboxedEnvironment:
         DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DATA / "letter_templates")),
     }, delimiter="/")
     env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([loader, _Utf8Loader(str(project.templates_dir))]),
+        loader=jinja2.ChoiceLoader([loader, ProjectLoader(project)]),
         undefined=NotedUndefined, autoescape=False, auto_reload=False, finalize=_printable,
         keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters["de"] = french_de          # {{ case.name_in_text | de }}: "des …", "d’Oqba …", "de Maryia …"
@@ -215,6 +235,8 @@ def check_letter_template(env: SandboxedEnvironment, project: Project, lang: str
     except jinja2.TemplatesNotFound:
         problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
                      "(copy one from 'w4r-kit init')", project.templates_dir / lang / "letter.j2")
+    except LinkOut as exc:
+        problems.add(exc.reason, Path(exc.filename))
     except NotUtf8 as exc:       # no letter is rendered in a language no case is complete in yet
         problems.add(exc.message, exc.filename, exc.lineno)
     except jinja2.TemplateSyntaxError:
@@ -235,6 +257,9 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
         problems.add(f"no letter template for '{lang}'; add letter_templates/{lang}/letter.j2 "
                      "(copy one from 'w4r-kit init')", lang_dir / "letter.j2")
         return None
+    except LinkOut as exc:
+        problems.add(exc.reason, Path(exc.filename))
+        return None
     except jinja2.TemplateSyntaxError as exc:
         problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
@@ -247,6 +272,9 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
     except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
         problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
+        return None
+    except LinkOut as exc:                             # a template it includes or extends
+        problems.add(exc.reason, Path(exc.filename))
         return None
     except Exception as exc:  # noqa: BLE001 - a template can raise anything (1/0 too); it is bad input
         where, line = _error_location(exc)

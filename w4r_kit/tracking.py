@@ -18,9 +18,22 @@ SHEET_ID_LENGTH = 7       # 35 bits of base32: a clash in a 100,000-sheet run is
 
 
 def slug(text: str) -> str:
-    """'Klass 5B – Lycée' -> 'klass-5b-lycee' (for tracking values and file names)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "group"
+    """'Klass 5B – Lycée' -> 'klass-5b-lycee', 'Класс 5Б' -> 'klass-5b', 'Σχολείο' -> 'scholeio'
+    (for tracking values, file names and group ids)."""
+    return re.sub(r"[^a-z0-9]+", "-", "".join(map(_ascii, text)).lower()).strip("-") or "group"
+
+
+def _ascii(ch: str) -> str:
+    """A character in ASCII: its accents dropped (é -> e, ë -> e: the slugs of Latin names never
+    change), a letter or digit with no ASCII base transliterated (Ш -> Sh, ß -> ss, ø -> o,
+    Œ -> OE), anything else (dashes, quotes, symbols) dropped."""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if all(c.isascii() or unicodedata.combining(c) for c in decomposed):
+        return decomposed.encode("ascii", "ignore").decode()
+    if unicodedata.category(ch)[0] in "LN":
+        from anyascii import anyascii
+        return anyascii(ch)
+    return ""
 
 
 def sheet_id(*parts: object, length: int = SHEET_ID_LENGTH) -> str:

@@ -169,7 +169,7 @@ def test_groups_file_gives_a_zip_of_packs_and_the_manifest(page, server, tmp_pat
     archive = submit_for_download(page, "form[action^='/groups'] button[type=submit]", tmp_path)
     assert archive.name == "classes.zip"
     with zipfile.ZipFile(archive) as zf:
-        assert sorted(zf.namelist()) == ["ecole-esch-c3.pdf", "lam-4a.pdf", "manifest.csv"]
+        assert sorted(zf.namelist()) == ["ecole-esch-c3.pdf", "lam-4a.pdf", "manifest.csv", "manifest.xlsx"]
         manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8"))))
         (tmp_path / "lam-4a.pdf").write_bytes(zf.read("lam-4a.pdf"))
     assert len(manifest) == 5

@@ -2,13 +2,14 @@
 headers, bounds, sessions; and the `staff add` command."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 import warnings
 import zipfile
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from w4r_kit.cli import app
 from w4r_kit.project import Project
@@ -138,7 +139,13 @@ def test_an_excel_groups_file_gives_the_same_zip(client, project):
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert 'filename="klassen.zip"' in r.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
-        assert sorted(zf.namelist()) == ["manifest.csv", "xl-1.pdf"]
+        assert sorted(zf.namelist()) == ["manifest.csv", "manifest.xlsx", "xl-1.pdf"]
+        # The spreadsheet holds the same rows as the CSV, as `signatures --xlsx` writes them.
+        sheet = load_workbook(io.BytesIO(zf.read("manifest.xlsx"))).active
+        cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        assert cells == list(csv.reader(io.StringIO(zf.read("manifest.csv").decode("utf-8-sig"))))
+        assert cells[0][:3] == ["sheet_id", "group_id", "group_name"] and len(cells) == 3
+        assert [row[2] for row in cells[1:]] == ["Klass 6C", "Klass 6C"]
     [pack] = Registry.open_url(f"sqlite:///{project / 'registry.sqlite'}").packs(group="xl-1")
     assert (pack.route, pack.sheets, pack.lang) == ("web", 2, "lb")
 
@@ -270,3 +277,15 @@ def test_the_staff_page_shows_the_newest_packs_and_exports_all(client, monkeypat
     exported = client.get("/staff/export.csv").content.decode("utf-8-sig").splitlines()
     assert len(exported) > 3
     assert client.get("/staff/export.csv").headers["cache-control"] == "no-store"
+
+
+def test_page_counts_agree_with_their_number_in_every_language():
+    from w4r_kit.web.i18n import PageWords
+    said = {lang: [PageWords(lang)("packs_count", n=n, sheets=n) for n in (1, 2)] for lang in ("fr", "en", "lb")}
+    assert said == {"fr": ["1 dossier, 1 feuille", "2 dossiers, 2 feuilles"],
+                    "en": ["1 pack, 1 sheet", "2 packs, 2 sheets"],
+                    "lb": ["1 Dossier, 1 Lëscht", "2 Dossieren, 2 Lëschten"]}
+    assert PageWords("fr")("results_sheets", returned=1, issued=3) == "1 feuille sur 3 remises est revenue"
+    assert PageWords("en")("results_groups", participants=1, groups=1) == (
+        "1 of 1 group returned sheets, letters or online signatures")
+    assert PageWords("lb")("results_groups", participants=1, groups=4).startswith("1 vun 4 Gruppen huet ")

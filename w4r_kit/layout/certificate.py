@@ -61,7 +61,7 @@ def _fit(ctx: Context, text: str, width: float, height: float, style: str, size,
     """`text` at `size` or the next step down the type scale that fits without breaking a word
     (a name is never split); Overflow if none does."""
     font = ctx.styles[style].fontName
-    widest = max((stringWidth(word, font, 1) for word in typeset(text, ctx.lang).split(" ")), default=0)
+    widest = max((stringWidth(word, font, 1) for word in typeset(text, ctx.words.typography).split(" ")), default=0)
     for pt in steps(size.pt, floor):
         if widest * pt > width:
             continue

@@ -97,7 +97,7 @@ def bar_chart(ctx: Context, bars: list[Bar], width: float, scale_max: int | None
         top = height - i * ROW_MM * mm
         y = top - (ROW_MM * mm + BAR_MM * mm) / 2
         font = ctx.fonts.bold if bar.bold else ctx.fonts.regular
-        text, size = _fit(typeset(bar.label, ctx.lang), font, LABEL_PT, label_w - 3 * mm)
+        text, size = _fit(typeset(bar.label, ctx.words.typography), font, LABEL_PT, label_w - 3 * mm)
         chart.add(String(0, y + BAR_MM * mm / 2 - size * 0.35, text, fontName=font, fontSize=size,
                          fillColor=ctx.text))
         x = label_w
@@ -137,7 +137,7 @@ def legend(ctx: Context, labels: tuple[str, str, str], width: float) -> Drawing:
     """Three swatches with their names, on one line (two if they do not fit)."""
     sw, gap, size = 9 * mm, 3 * mm, LABEL_PT
     items = [(label, style) for label, style in zip(labels, styles(ctx))]
-    widths = [sw + 2 * mm + stringWidth(typeset(l, ctx.lang), ctx.fonts.regular, size) + 6 * mm for l, _ in items]
+    widths = [sw + 2 * mm + stringWidth(typeset(l, ctx.words.typography), ctx.fonts.regular, size) + 6 * mm for l, _ in items]
     rows, row, used = [], [], 0.0
     for item, w in zip(items, widths):
         if row and used + w > width:
@@ -154,7 +154,7 @@ def legend(ctx: Context, labels: tuple[str, str, str], width: float) -> Drawing:
         y = d.height - (r + 1) * line_h + 1.2 * mm
         for (label, style), w in row:
             segment(g, x, y, sw, 3.6 * mm, style)
-            g.add(String(x + sw + 2 * mm, y + 0.6 * mm, typeset(label, ctx.lang), fontName=ctx.fonts.regular,
+            g.add(String(x + sw + 2 * mm, y + 0.6 * mm, typeset(label, ctx.words.typography), fontName=ctx.fonts.regular,
                          fontSize=size, fillColor=ctx.text))
             x += w
     d.add(g)

@@ -7,6 +7,7 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 
 from ..model import Case, Group
+from ..numbers import count
 from .context import Context
 from .document import Document
 from .furniture import footer, titled_band
@@ -45,7 +46,7 @@ def draw(doc: Document, ctx: Context, group: Group, cases: list[Case], sheets_to
                                 value_x + value_w * 0.53, top + 2.5, value_w * 0.47, "small", textColor=GREY)
             top += max(h1, h2 + 1.5) + 3
         top += 3
-        draw_text(c, ctx, w.get("collector_sheets", sheets=group.sheets, total=sheets_total), value_x, top + 10,
+        draw_text(c, ctx, w.get("collector_sheets", sheets=count(w, group.sheets), total=count(w, sheets_total)), value_x, top + 10,
                   10, max_width=value_w)
         top += 12 * mm
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 
 from ..model import KitConfig
-from ..strings import Words
+from ..strings import Words, package_typography
+from ..typography import Typography
 from .fonts import Fonts
 from .grid import Geometry
 from .typescale import make_styles
@@ -27,6 +29,8 @@ class Context:
     names: tuple[str, ...] = ()
     """Proper names from the kit's data (people, places, countries, organisations): a line
     never breaks inside one (SPEC §14)."""
+    others: Callable[[str], Typography] | None = field(default=None, repr=False)
+    """The typography of another language as the kit prints it (Kit.typography)."""
     primary: Color = field(init=False)
     text: Color = field(init=False)
     styles: dict[str, ParagraphStyle] = field(init=False)
@@ -47,6 +51,13 @@ class Context:
 
     def date(self, day) -> str:
         return self.words.date(day)
+
+    def typography(self, lang: str) -> Typography:
+        """How a text in `lang` is printed: this language's words, else the kit's words or the
+        project's words file of `lang` (never the package's alone, which a new language lacks)."""
+        if lang == self.lang:
+            return self.words.typography
+        return self.others(lang) if self.others is not None else package_typography(lang)
 
 
 NAME_MAX_CHARS = 40      # a longer "name" (a whole address line) may still wrap

@@ -13,7 +13,7 @@ from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..numbers import number, plural
+from ..numbers import count, number, plural
 from ..results import GroupResult, Results
 from ..strings import Words
 from . import charts
@@ -141,8 +141,8 @@ def _figures(flow: _Flow, results: Results, as_of: dt.date) -> None:
         draw_paragraph(c, ctx, label, x + 4 * mm, flow.top + 16 * mm, tile_w - 8 * mm, "small")
     flow.top += TILE_H_MM * mm + 5 * mm
     lines = [plural(w, "results_groups", len(results.participants)),
-             w.get("results_sheets", returned=number(w, results.sheets_returned),
-                   issued=number(w, results.sheets_issued))]
+             w.get("results_sheets", returned=count(w, results.sheets_returned),
+                   issued=count(w, results.sheets_issued))]
     if t.consent_yes:
         lines.append(plural(w, "results_consent", t.consent_yes))
     for line in lines:
@@ -298,7 +298,7 @@ def name_paragraph(ctx: Context, name: str, width: float, bold: bool):
     the body size with its short last word kept (never cut)."""
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     for pt in steps(BODY.pt, NAME_FLOOR_PT):
-        if string_width(ctx, typeset(name, ctx.lang), bold, pt) <= width:
+        if string_width(ctx, typeset(name, ctx.words.typography), bold, pt) <= width:
             return fit_paragraph(ctx, name, width, 40 * mm, "body_left", pt, fontName=font, fontSize=pt,
                                  leading=pt * BODY.leading / BODY.pt)
     return fit_paragraph(ctx, keep_tail(name), width, 40 * mm, "body_left", BODY.pt, fontName=font)

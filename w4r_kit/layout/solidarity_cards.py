@@ -174,7 +174,7 @@ def _front(c: Canvas, ctx: Context, case: Case, card: Card) -> None:
     gap = 2 * mm
     for size in steps(SUBHEAD.pt, NOTE.pt):
         style = ParagraphStyle("card-line", parent=ctx.styles["lead"], fontSize=size, leading=size * 1.25)
-        paras = [Paragraph(markup(text, code), style) for code, text in lines]
+        paras = [Paragraph(markup(text, ctx.typography(code)), style) for code, text in lines]
         heights = [p.wrap(inner_w, room)[1] for p in paras]
         if sum(heights) + gap * (len(paras) - 1) <= room:
             break

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from babel.numbers import format_decimal
 from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ..model import Success
+from ..numbers import count
 from .context import Context
 from .document import Document
 from .furniture import footer, photo_box, titled_band
@@ -44,8 +44,7 @@ def unbroken_names(name: str) -> str:
 
 def actions_text(ctx: Context, success: Success) -> str:
     """'more than 400,000 actions', with the number written the way the language writes it."""
-    n = format_decimal(success.actions, locale=ctx.words.texts["locale"])
-    return ctx.words.get(f"actions_{success.actions_qualifier}", n=n)
+    return ctx.words.get(f"actions_{success.actions_qualifier}", n=count(ctx.words, success.actions))
 
 
 def draw(doc: Document, ctx: Context, successes: list[Success]) -> None:

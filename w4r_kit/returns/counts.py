@@ -112,8 +112,9 @@ class Added:
         letters = sum(c.letters for c in self.counts)
         signatures = sum(c.signatures for c in self.counts)
         groups = len({c.group_id for c in self.counts})
-        return (f"recorded {len(self.counts)} count{'s' if len(self.counts) != 1 else ''} for {groups} "
-                f"group{'s' if groups != 1 else ''}: {letters} letters, {signatures} signatures")
+        from ..numbers import counted
+        return (f"recorded {counted(len(self.counts), 'count')} for {counted(groups, 'group')}: "
+                f"{counted(letters, 'letter')}, {counted(signatures, 'signature')}")
 
 
 def record_counts(project, file: Path | None, group: str | None = None, case: str | None = None,

@@ -191,13 +191,16 @@ class Imported:
     already: int                 # rows imported before (same export, or an earlier export it contains)
 
     def summary(self) -> str:
-        head = f"read {self.rows} row(s) of {self.file.name}; tracking code from {self.source}"
+        from ..numbers import counted
+        head = f"read {counted(self.rows, 'row')} of {self.file.name}; tracking code from {self.source}"
         if not self.new_attributed and not self.new_unattributed:
-            return f"{head}\nall {self.already} row(s) were imported before; nothing added (no double counting)"
-        lines = [head, f"added {self.new_attributed} online signature(s) for {self.groups} group(s), "
+            every = "the row was" if self.already == 1 else f"all {self.already} rows were"
+            return f"{head}\n{every} imported before; nothing added (no double counting)"
+        lines = [head, f"added {counted(self.new_attributed, 'online signature')} for {counted(self.groups, 'group')}, "
                        f"{self.new_unattributed} unattributed (no known tracking code; counted as such)"]
         if self.already:
-            lines.append(f"{self.already} row(s) were imported before and are not counted again")
+            lines.append(f"{counted(self.already, 'row')} {'was' if self.already == 1 else 'were'} imported before "
+                         f"and {'is' if self.already == 1 else 'are'} not counted again")
         return "\n".join(lines)
 
 

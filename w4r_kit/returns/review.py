@@ -18,6 +18,7 @@ from ..layout.document import Document, Metadata
 from ..layout.grid import Geometry
 from ..layout.text import draw_paragraph, draw_text
 from ..layout.typescale import GREY
+from ..numbers import count
 from .registration import apply
 
 MARGIN_MM = 12
@@ -35,9 +36,10 @@ def review_pdf(kit, pages: list, result, day: dt.date | None = None) -> bytes:
     title = w.get("review_title")
     doc = Document(ctx, Metadata(title=title, author=kit.config.section.name, subject=title,
                                  lang=w.texts["locale"].replace("_", "-")))
-    counts = {"pages": len(result.pages), "read": result.count("read") + result.count("master"),
-              "review": result.count("review"), "blank": result.count("blank"),
-              "other": result.count("not-a-sheet"), "duplicate": result.count("duplicate")}
+    counts = {key: count(w, n) for key, n in (
+        ("pages", len(result.pages)), ("read", result.count("read") + result.count("master")),
+        ("review", result.count("review")), ("blank", result.count("blank")),
+        ("other", result.count("not-a-sheet")), ("duplicate", result.count("duplicate")))}
     doc.outline(w.get("outline_review"))
     names = {case.id: case.name for case in kit.cases}
     for i, page in enumerate(pages):
@@ -73,8 +75,8 @@ def _page(doc: Document, ctx: Context, page, names: dict[str, str], summary: str
         why = reasons_text(w, page.reasons) if page.reasons else page.detail
         top += draw_paragraph(c, ctx, why, x, top, width, "small", textColor=DOUBT) + 1.5 * mm
         if page.signatures is not None:
-            draw_text(c, ctx, w.get("review_read", signatures=page.signatures, yes=page.consent_yes or 0,
-                                    no=page.consent_no or 0), x, top + 3 * mm, 8.5, max_width=width)
+            draw_text(c, ctx, w.get("review_read", signatures=count(w, page.signatures), yes=count(w, page.consent_yes or 0),
+                                    no=count(w, page.consent_no or 0)), x, top + 3 * mm, 8.5, max_width=width)
             top += 4.5 * mm
         command = _command(page)
         if command:

@@ -10,6 +10,9 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from babel import Locale
+
+from ..strings import expand_choices
 
 FALLBACK = "en"
 
@@ -26,8 +29,14 @@ def words(lang: str) -> dict[str, str]:
     return {k: str(v).strip() for k, v in yaml.safe_load(text).items()}
 
 
+@lru_cache(maxsize=None)
+def _plural_rule(lang: str):
+    return Locale.parse(lang).plural_form
+
+
 class PageWords:
-    """`w.key` or `w("key", n=3)` in templates: the word in the page language."""
+    """`w.key` or `w("key", n=3)` in templates: the word in the page language; a count chooses
+    its form as printed words do ({n, plural, one {# pack} other {# packs}}, CLDR's rule)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -35,7 +44,11 @@ class PageWords:
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._words[key]
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        if "," in text:
+            text = expand_choices(text, values, _plural_rule(self.lang))
+        return text.format(**values)
 
     def __getattr__(self, key: str) -> str:
         try:
