@@ -127,7 +127,7 @@ def test_unknown_key_far_from_any_field(cli, kit):
 
 @pytest.mark.parametrize("old, new, line, field, kind", [
     ('name: "Şebnem Korur Fincancı"', "name: 12", 2, "name", "a number (12)"),
-    ('name: "Şebnem Korur Fincancı"', "name: 2024-01-01", 2, "name", "date (2024-01-01)"),
+    ('name: "Şebnem Korur Fincancı"', "name: 2024-01-01", 2, "name", "a date (2024-01-01)"),
     ('theme: {fr: "Justice", en: "Justice", lb: "Gerechtegkeet"}', 'theme: {fr: "Justice", en: "Justice", lb: no}',
      4, "theme.lb", "true/false (false; YAML reads unquoted yes, no, on, off that way)"),
 ])
@@ -365,7 +365,7 @@ def _photo(kit: Path, value: str) -> None:
     ("nope.jpg", "'nope.jpg' does not exist: a photo path is relative to the cases/ folder, so it points to "
                  "cases/nope.jpg"),
     ("../../outside.jpg", "'../../outside.jpg' leads outside the project directory; copy the file into the project"),
-    ("/etc/hostname", "'/etc/hostname' is an absolute path; give a path relative to the project"),
+    ("/etc/hostname", "'/etc/hostname' is an absolute path; give a path relative to the cases/ folder"),
     ("link.jpg", "'link.jpg' is a link to {outside}, outside the project directory; copy the file itself into "
                  "the project"),
     ("folder.jpg", "'folder.jpg' is not a file"),
@@ -392,7 +392,7 @@ def test_photo_without_credit(cli, kit):
 @pytest.mark.parametrize("key, value, message", [
     ("logo", "../logo.png", "'../logo.png' leads outside the project directory; copy the file into the project"),
     ("logo", "logo.png", "'logo.png' is not a readable JPEG or PNG image; export it again as JPEG or PNG"),
-    ("font_regular", "fonts/Missing.ttf", "'fonts/Missing.ttf' does not exist (looked for {root}/fonts/Missing.ttf)"),
+    ("font_regular", "fonts/Missing.ttf", "'fonts/Missing.ttf' does not exist"),
     ("font_regular", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
      "'/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' is an absolute path; give a path relative to the project"),
     ("font_bold", "fonts/Broken.ttf", "'fonts/Broken.ttf' cannot be used as a font (Not a recognized TrueType "

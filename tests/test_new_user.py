@@ -124,8 +124,9 @@ def test_misspelt_required_key_is_one_problem(cli, kit):
 def test_unquoted_no_in_a_new_language_is_one_problem(cli, kit):
     add_language(kit, "nl", translate=True)
     set_word(kit, "letter_templates/nl/strings.yaml", "choice_no", "No")
-    assert fails(cli, kit) == ["letter_templates/nl/strings.yaml:67: choice_no: must be a text in quotes "
-                               "(YAML read False)"]
+    assert fails(cli, kit) == ["letter_templates/nl/strings.yaml:67: choice_no: must be a text, but YAML read "
+                               "true/false (false; YAML reads unquoted yes, no, on, off that way); put the text in "
+                               "quotes"]
 
 
 @pytest.mark.parametrize("name, fix", [

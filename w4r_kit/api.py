@@ -33,7 +33,7 @@ def _result(project: Project, written: Staging, docs: dict[Path, bytes], warning
 def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[str] | None = None,
               options: Options = Options(), allow_incomplete: bool = False) -> Result:
     """One kit-<lang>.pdf per language; nothing is written unless all of it renders."""
-    kit = load_project(project, langs, allow_incomplete, case_ids)
+    kit = load_project(project, langs, allow_incomplete, case_ids, report_skipped=True)
     langs = kit.languages
     options = checked_group(kit, options)
     empty = [lang for lang in langs if not kit.cases_for(lang)]
@@ -150,7 +150,7 @@ def check(project: Project, langs: list[str] | None = None, allow_incomplete: bo
                     problems.append(overflow_problem(kit, exc, None, lang))
         return problems
     # Laid out as part of the load, so a character the fonts lack does not hide a text too long.
-    return load_project(project, langs, allow_incomplete, then=lay_out)
+    return load_project(project, langs, allow_incomplete, then=lay_out, report_skipped=True)
 
 
 def init_project(target: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from .assemble import context, draw_sheets, metadata, overflow_problem, sheet_labels, with_qr_codes
 from .config import did_you_mean
 from .errors import KitError, Problems
-from .groups import load_groups
+from .groups import languages_used, load_groups
 from .layout import collector, return_form
 from .layout.context import Context
 from .layout.document import Document
@@ -217,10 +217,31 @@ def packs_for(kit: Kit, groups_file: Path, case_ids: list[str] | None, problems:
             problems.warn(f"group '{pack.group.id}' has none of the cases asked for; skipped",
                           groups_file, pack.group.line, "cases")
         else:
-            problems.add(f"no case is complete in '{pack.group.lang}' for group '{pack.group.id}'",
-                         groups_file, pack.group.line, "cases")
+            lang = pack.group.lang
+            problems.add(f"no case is complete in '{lang}', so group '{pack.group.id}' would get no sheets; "
+                         f"translate a case into '{lang}' ('w4r-kit list' shows what each lacks), or give the "
+                         "group another language", groups_file, pack.group.line, "lang")
     problems.raise_if_errors()
+    _left_out(kit, packs, case_ids, problems)
     return packs
+
+
+def _left_out(kit: Kit, packs: list[Pack], case_ids: list[str] | None, problems: Problems) -> None:
+    """A warning per case and language for a case missing a translation that groups taking every
+    case of their language do not get (only for the languages and cases the run prints)."""
+    from .load import case_line
+    by_id = {c.id: c for c in kit.cases}
+    seen = set()
+    for pack in packs:
+        lang = pack.group.lang
+        if pack.group.cases or lang in seen:
+            continue
+        seen.add(lang)
+        for case_id, missing in kit.incomplete.get(lang, {}).items():
+            if not case_ids or case_id in case_ids:
+                case = by_id[case_id]
+                problems.warn(f"no text for {', '.join(missing)}; the case is left out of the '{lang}' packs",
+                              case.file, min(case_line(case, name) for name in missing), f"[{lang}]")
 
 
 def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | None = None,
@@ -232,7 +253,9 @@ def build_signatures(project: Project, groups_file: Path, case_ids: list[str] | 
     (and .xlsx); afterwards signatures/ holds exactly this run's packs and manifests, beside
     whatever the tool did not write there."""
     # Every case is loaded so the groups file is checked whole; --case narrows what is printed.
-    kit = load_project(project, allow_incomplete=True)
+    # Only the languages of its groups are checked: a campaign language no group uses is no
+    # reason to refuse the run.
+    kit = load_project(project, allow_incomplete=True, used_languages=languages_used(groups_file))
     problems = Problems(project.root)
     packs = packs_for(kit, groups_file, case_ids, problems, ignore_extra_columns)
 

@@ -1,16 +1,16 @@
 """Load stage: cases/*.yaml -> Case, with the line of every field kept for messages."""
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import Problems, closest, did_you_mean
 from .model import SUBJECTS, Addressee, Case, Solidarity
 from .project import Project, inside
-from .yamlload import LineDict, load_yaml
+from .yamlload import LineDict, load_yaml, yaml_kind
 
 TRANSLATED = ("country", "theme", "headline", "story", "ask")
 CASE_KEYS = ("id", "name", "name_in_text", "subject", "pronouns", *TRANSLATED, "photo", "photo_credit", "addressee", "solidarity",
@@ -37,17 +37,21 @@ def one_line(text: str) -> str:
 
 
 class _CaseReader:
-    def __init__(self, problems: Problems, file: Path) -> None:
-        self.p, self.file = problems, file
+    def __init__(self, problems: Problems, file: Path, languages: tuple[str, ...] = ()) -> None:
+        self.p, self.file, self.languages = problems, file, languages
         self.misspelt: set[tuple[int, str]] = set()
         """(mapping, field) pairs already reported as a typo ('headlin: ...')."""
+        self.bad: set[str] = set()
+        """Fields with a problem reported (or misspelt): nothing more is said about them."""
 
     def error(self, data: LineDict, key: str, field: str, message: str) -> None:
         line = getattr(data, "lines", {}).get(key, getattr(data, "line", 0))
+        self.bad.add(field)
         self.p.add(message, self.file, line, field)
 
     def missing(self, data: LineDict, key: str, field: str, message: str) -> None:
         # 'headlin: ...' is one problem, reported as the typo; not also as a missing 'headline'.
+        self.bad.add(field)
         if (id(data), key) not in self.misspelt:
             self.error(data, key, field, message)
 
@@ -57,6 +61,7 @@ class _CaseReader:
                 match = closest(str(key), (k for k in allowed if k not in data))
                 if match:
                     self.misspelt.add((id(data), match))
+                    self.bad.add(f"{prefix}{match}")
                 self.error(data, key, f"{prefix}{key}",
                            f"unknown field '{key}'{did_you_mean(str(key), allowed)}")
 
@@ -68,7 +73,7 @@ class _CaseReader:
         value = data[key]
         if isinstance(value, str):
             return one_line(value)
-        self.error(data, key, field, f"must be a text, but YAML read {_yaml_kind(value)}; put it in quotes")
+        self.error(data, key, field, f"must be a text, but YAML read {yaml_kind(value)}; put it in quotes")
         return ""
 
     def name(self, data: LineDict) -> tuple[str, dict[str, str]]:
@@ -87,18 +92,25 @@ class _CaseReader:
         value = data[key]
         if not isinstance(value, dict):
             self.error(data, key, field, f"must map each language to its text, e.g. {{fr: ..., en: ...}}, "
-                       f"not {_yaml_kind(value)}")
+                       f"not {yaml_kind(value)}")
             return {}
         out = {}
         for lang, text in value.items():
             if not isinstance(lang, str):
                 self.error(value, lang, f"{field}.{lang}", "language codes must be texts like fr, en, lb")
+                continue
+            meant = closest(lang, [code for code in self.languages if code not in value]) \
+                if lang not in self.languages else None
+            if meant:       # 'fre:' or 'Fr:' for fr: one problem, not also "no text for 'fr'"
+                self.error(value, lang, f"{field}.{lang}", f"unknown language '{lang}' (the campaign's are "
+                           f"{', '.join(self.languages)}); did you mean '{meant}'?")
+                self.bad.add(f"{field}.{meant}")
             elif isinstance(text, str):
                 if text.strip():
                     out[lang] = nfc(text) if multiline else one_line(text)
             elif text is not None:
                 self.error(value, lang, f"{field}.{lang}",
-                           f"must be a text, but YAML read {_yaml_kind(text)}; put it in quotes")
+                           f"must be a text, but YAML read {yaml_kind(text)}; put it in quotes")
         return out
 
     def lines(self, data: LineDict, key: str, field: str, required: bool = True) -> tuple[str, ...]:
@@ -117,41 +129,34 @@ class _CaseReader:
 
 def _photo_hint(project: Project, folder: Path, value: str, why: str) -> str:
     """A photo is looked for relative to cases/: say so, and where the file really is if it is near."""
-    if "does not exist" not in why:
+    if Path(value).is_absolute():
+        message, near = why, [Path(value)]
+    elif "does not exist" in why:
+        looked = project.rel(folder / value)          # normalised: no '..' or './' left in it
+        message = f"'{value}' does not exist: a photo path is relative to the cases/ folder, so it points to {looked}"
+        name = Path(value).name
+        near = [project.root / value, project.root / name, project.root / "photos" / name, folder / "photos" / name]
+    else:
         return why
-    looked = project.rel(folder / value)          # normalised: no '..' or './' left in it
-    message = f"'{value}' does not exist: a photo path is relative to the cases/ folder, so it points to {looked}"
-    for base in (project.root, project.root / "photos", folder / "photos"):
-        found = base / Path(value).name
-        if found.is_file():
-            rel = Path(*([".."] * (len(folder.relative_to(project.root).parts)))) / found.relative_to(project.root) \
-                if not found.is_relative_to(folder) else found.relative_to(folder)
-            return f"{message}; the file is at {project.rel(found)}: write photo: {rel.as_posix()}"
+    root = project.root.resolve()
+    for found in near:
+        if found.is_file() and found.resolve().is_relative_to(root):
+            rel = Path(os.path.relpath(found.resolve(), folder.resolve())).as_posix()
+            return f"{message}; the file is at {project.rel(found)}: write photo: {rel}"
     return message
 
 
-def _yaml_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()}; YAML reads unquoted yes, no, on, off that way)"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__ + f" ({value})"
-
-
-def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
+def load_case(project: Project, file: Path, problems: Problems, languages: tuple[str, ...] = ()) -> Case | None:
+    """One case file; `languages` (the campaign's) catch a misspelt language key ('fre:')."""
     data = load_yaml(file, problems)
     if data is None and not problems.errors:
         problems.add("is empty; a case file needs id, name, country, ... (see 'w4r-kit init')", file)
     if not isinstance(data, dict):
         if data is not None:
-            problems.add(f"must be a mapping of fields (id: ..., name: ...), not {_yaml_kind(data)}", file, 1)
+            problems.add(f"must be a mapping of fields (id: ..., name: ...), not {yaml_kind(data)}", file, 1)
         return None
     before = len(problems.errors)
-    r = _CaseReader(problems, file)
+    r = _CaseReader(problems, file, tuple(languages))
     r.check_keys(data, CASE_KEYS, "")
     case_id = r.text(data, "id", "id")
     if case_id and case_id != file.stem:
@@ -172,7 +177,8 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     if subject not in SUBJECTS:
         r.error(data, "subject", "subject", f"'{subject}' must be 'person' (one person) or 'group' "
                 "(several people, a community)" + did_you_mean(subject, SUBJECTS))
-    pronouns = r.translations(data, "pronouns", "pronouns", required=False)
+    # 'She' is she: a pronoun is a choice the words and letters make, whatever its capitals.
+    pronouns = {lang: p.lower() for lang, p in r.translations(data, "pronouns", "pronouns", required=False).items()}
     # The name inside a sentence, with the article its language wants there ("les Défenseur·e·s …").
     in_text = r.translations(data, "name_in_text", "name_in_text", required=False)
     texts = {key: r.translations(data, key, key, multiline=key == "story") for key in TRANSLATED}
@@ -223,7 +229,7 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
     photo_value = r.text(data, "photo", "photo", required=False)
     credit = r.text(data, "photo_credit", "photo_credit", required=False)
     if photo_value:
-        photo, why = inside(project.root, file.parent, photo_value)
+        photo, why = inside(project.root, file.parent, photo_value, "the cases/ folder")
         if photo is None:
             r.error(data, "photo", "photo", _photo_hint(project, file.parent, photo_value, why))
         elif photo.suffix.lower() not in PHOTO_TYPES:
@@ -232,24 +238,31 @@ def load_case(project: Project, file: Path, problems: Problems) -> Case | None:
         if not credit:
             r.error(data, "photo", "photo_credit", "a photo needs a credit; add photo_credit: \"© ...\"")
 
+    broken = frozenset()
     if len(problems.errors) > before or addressee is None:
-        return None
+        # Never built, but its other fields are still checked (translations, characters).
+        broken = frozenset(r.bad or {"(file)"})
+        addressee = addressee or Addressee(name="", title={}, address=(), salutation={})
     return Case(id=case_id, name=name, names=names, subject=subject, pronouns=pronouns, names_in_text=in_text, addressee=addressee, petition_url=url, photo=photo,
-                photo_credit=credit, solidarity=solidarity, file=file, lines=_field_lines(data), **texts)
+                photo_credit=credit, solidarity=solidarity, file=file, lines=field_lines(data),
+                broken=broken, **texts)
 
 
-def _field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
+def field_lines(data: LineDict, prefix: str = "") -> dict[str, int]:
     """'ask' -> 5, 'ask.en' -> 7, 'addressee.title.fr' -> 35: the line of every key, nested too."""
     out = {}
     for key, line in data.lines.items():
         out[f"{prefix}{key}"] = line
         value = data[key]
         if isinstance(value, LineDict):
-            out.update(_field_lines(value, f"{prefix}{key}."))
+            out.update(field_lines(value, f"{prefix}{key}."))
     return out
 
 
-def load_cases(project: Project, problems: Problems) -> list[Case]:
+def load_cases(project: Project, problems: Problems, broken: list[Case] | None = None,
+               languages: tuple[str, ...] = ()) -> list[Case]:
+    """The cases that load without a problem; those with problems go to `broken` (if given),
+    to have their other fields checked."""
     files = sorted(project.cases_dir.glob("*.yaml")) + sorted(project.cases_dir.glob("*.yml"))
     if not files:
         problems.add("no case files; add cases/<id>.yaml (see 'w4r-kit init' for an example)",
@@ -257,8 +270,12 @@ def load_cases(project: Project, problems: Problems) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, Path] = {}
     for file in files:
-        case = load_case(project, file, problems)
+        case = load_case(project, file, problems, languages)
         if case is None:
+            continue
+        if case.broken:
+            if broken is not None:
+                broken.append(case)
             continue
         if case.id in seen:
             problems.add(f"two cases have the id '{case.id}' (also {problems.rel(seen[case.id])})",
@@ -270,7 +287,21 @@ def load_cases(project: Project, problems: Problems) -> list[Case]:
 
 
 def missing_fields(case: Case, lang: str) -> list[str]:
-    """Translatable fields of `case` with no text in `lang` (empty: complete)."""
+    """Translatable fields of `case` with no text in `lang` (empty: complete); a field
+    already reported as a problem ('headlin' for headline) is not also missing."""
+    if case.broken:
+        return [name for name in _missing_fields(case, lang) if not reported(case, name, lang)]
+    return _missing_fields(case, lang)
+
+
+def reported(case: Case, name: str, lang: str = "") -> bool:
+    """Whether field `name` ('addressee.title') of `case`, or its `lang` text, has a problem reported."""
+    parts = name.split(".")
+    return any(".".join(parts[:n]) in case.broken for n in range(1, len(parts) + 1)) or \
+        bool(lang) and f"{name}.{lang}" in case.broken
+
+
+def _missing_fields(case: Case, lang: str) -> list[str]:
     missing = ["name"] if case.names and lang not in case.names else []
     missing += [key for key in TRANSLATED if lang not in getattr(case, key)]
     missing += [f"addressee.{key}" for key in ("title", "salutation") if lang not in getattr(case.addressee, key)]

@@ -331,7 +331,7 @@ def list_cmd(project: ProjectOpt = None) -> None:
     p = _project(project, None)
     problems = Problems(p.root)
     config = load_config(p, problems)
-    cases = load_cases(p, problems)      # even with a broken kit.toml: list every problem at once
+    cases = load_cases(p, problems, languages=config.campaign.languages if config else ())   # even with a broken kit.toml
     if config is None:
         problems.raise_if_errors()
     langs = list(config.campaign.languages)

@@ -216,8 +216,10 @@ def load_config(project: Project, problems: Problems, today: dt.date | None = No
         elif not isinstance(data[table], dict):
             problems.add(f"must be a [{table}] section, not a single value", file,
                          lines.get(table, 0), f"[{table}]")
+    # A misspelt section ([campain]) is one problem, reported as that; not also a missing one.
+    misspelt = {closest(str(table), [t for t in SCHEMA if t not in data]) for table in data if table not in SCHEMA}
     for table in REQUIRED_TABLES:
-        if table not in data:
+        if table not in data and table not in misspelt:
             problems.add(f"missing [{table}] section; see 'w4r-kit init' for an example", file, 0, f"[{table}]")
     if not all(isinstance(data.get(table), dict) for table in REQUIRED_TABLES):
         return None

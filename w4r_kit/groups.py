@@ -86,8 +86,9 @@ def _too_wide(text: str, kit: Kit, lang: str | None) -> float:
     from .layout.signature_sheet import FOOTER_PT, footer_room
     room = min(footer_room(Geometry(paper)) for paper in PAPER_SIZES)
     langs = [lang] if lang in kit.words else sorted(kit.words)
-    widest = max(stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, kit.words[code].typography),
-                                                 **_WIDEST_NUMBERS), kit.fonts.bold, FOOTER_PT) for code in langs)
+    widest = max((stringWidth(kit.words[code].get("sheet_footer", group=typeset(text, kit.words[code].typography),
+                                                  **_WIDEST_NUMBERS), kit.fonts.bold, FOOTER_PT) for code in langs),
+                 default=0.0)      # no words loaded: the group's language is not the campaign's (reported)
     return widest / room if widest > room else 0.0
 
 
@@ -122,6 +123,17 @@ def _symbol_size(kit: Kit, petition_url: str, case_id: str, length: int) -> int:
         return qr.symbol_size(url)
     except ValueError:
         return 10_000            # no QR version holds it: as good as unreadable
+
+
+def languages_used(file: Path) -> set[str] | None:
+    """The languages the groups of `file` ask for (None if it cannot be read yet: its problems
+    are reported when it is loaded)."""
+    table = read_table(file, Problems())
+    header = [h.lower() for h in table.header] if table is not None else []
+    if "lang" not in header:
+        return None
+    at = header.index("lang")
+    return {_clean(row.cells[at]) for row in table.rows if at < len(row.cells)}
 
 
 def load_groups(file: Path, languages: tuple[str, ...], case_ids: list[str], default_audience: str,

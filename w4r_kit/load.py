@@ -9,15 +9,16 @@ case file).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .cases import TRANSLATED, load_cases, missing_fields
+from .cases import TRANSLATED, load_cases, missing_fields, reported
 from .config import load_config
 from .errors import Problem, Problems, describe_characters, did_you_mean, ordered
 from .layout.fonts import Fonts, load_fonts
-from .model import Case, KitConfig, Success
+from .model import PRONOUNS, Case, KitConfig, Success
 from .project import Project
 from .strings import Words, load_words, project_typography
 from .templates import Letter, check_letter_template, environment, render_letter
@@ -44,6 +45,8 @@ class Kit:
     """lang -> case id -> missing fields."""
     languages: list[str] = field(default_factory=list)
     """The languages asked for and checked (`--lang fr,en` is two)."""
+    broken: list[Case] = field(default_factory=list)
+    """Case files with problems: never built, their other fields checked all the same."""
 
     def typography(self, lang: str) -> Typography:
         """How a text in `lang` is printed: the kit's words of `lang`, else the project's file."""
@@ -72,16 +75,24 @@ class Source:
 
 def load_project(project: Project, languages: list[str] | None = None, allow_incomplete: bool = False,
                  case_ids: list[str] | None = None, today: dt.date | None = None,
-                 case_field: str = "--case", then: Callable[[Kit], Iterable[Problem]] | None = None) -> Kit:
+                 case_field: str = "--case", then: Callable[[Kit], Iterable[Problem]] | None = None,
+                 report_skipped: bool = False, used_languages: Collection[str] | None = None) -> Kit:
     """Read and check everything; raise KitError listing every problem (warnings included).
 
     `then`: further checks of the loaded kit (validate's lay-out in memory). They run when
     nothing they need is broken: when no problem was found, or only characters the fonts
     cannot draw (such a text lays out like any other), so one run lists both.
+    `allow_incomplete`: a case missing a translation is left out of that language instead of
+    being an error. `report_skipped` (build and validate --allow-incomplete, which make one
+    document per language): each case left out is a warning, and a language left without a
+    case is an error. `used_languages` (signatures): the languages a groups file asks for;
+    only those of the campaign's are checked (any other is the groups file's problem, named
+    with its line there).
     """
     problems = Problems(project.root)
     config = load_config(project, problems, today)
-    cases = load_cases(project, problems)
+    broken: list[Case] = []
+    cases = load_cases(project, problems, broken, config.campaign.languages if config else ())
     if case_ids:
         known = {c.id for c in cases}
         for case_id in case_ids:
@@ -90,11 +101,14 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                 problems.add(f"no case '{case_id}'{did_you_mean(case_id, known)}; 'w4r-kit list' shows them",
                              project.cases_dir, 0, case_field)
         cases = [c for c in cases if c.id in case_ids]
+        broken = [c for c in broken if c.id in case_ids or c.file.stem in case_ids]
     campaign_langs = list(config.campaign.languages) if config else []
     # `--lang fr,nl` means two languages; one that is not the campaign's is one problem,
     # and nothing is checked for it (it would only repeat that problem field by field).
     asked = [part.strip() for value in languages or () for part in value.split(",") if part.strip()]
     langs = list(dict.fromkeys(asked or campaign_langs))
+    if used_languages is not None:
+        langs = [lang for lang in campaign_langs if lang in used_languages]
     if config:
         for lang in [lang for lang in langs if lang not in campaign_langs]:
             problems.add(f"'{lang}' is not one of the campaign languages ({', '.join(campaign_langs)})"
@@ -102,37 +116,42 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
                          "languages in kit.toml", "", 0, "--lang")
             langs.remove(lang)
     words = {lang: w for lang in langs if (w := load_words(project, lang, problems))}
+    _check_pronouns(cases + broken, words, problems)
     fonts = _fonts(project, config, problems)
     from .successes import load_successes
     successes = load_successes(project, problems, langs)
-    _check_images(project, config, cases, problems, successes)
+    _check_images(project, config, cases + broken, problems, successes)
     if config is not None:
         _check_postage(project, config, cases, problems)
     if config is None or fonts is None:
         problems.raise_if_errors()       # nothing below can run without them
 
-    kit = Kit(project, config, cases, words, fonts, successes=successes, languages=langs)
+    kit = Kit(project, config, cases, words, fonts, successes=successes, languages=langs, broken=broken)
     env = environment(project)
     for lang in langs:           # checked even when no case of `lang` is complete yet
         check_letter_template(env, project, lang, problems)
     for lang in langs:
-        for case in cases:
+        for case in cases + broken:
             missing = missing_fields(case, lang)
             if missing:
-                kit.incomplete.setdefault(lang, {})[case.id] = missing
-                if allow_incomplete:         # one warning per skipped case, at its first gap
-                    problems.warn(f"no text for {', '.join(missing)}; case skipped in this language "
-                                  "(--allow-incomplete)", case.file, min(case_line(case, n) for n in missing),
-                                  f"[{lang}]")
+                if not case.broken:
+                    kit.incomplete.setdefault(lang, {})[case.id] = missing
+                if allow_incomplete:
+                    if report_skipped:       # one warning per skipped case, at its first gap
+                        problems.warn(f"no text for {', '.join(missing)}; case skipped in this language "
+                                      "(--allow-incomplete)", case.file, min(case_line(case, n) for n in missing),
+                                      f"[{lang}]")
                     continue
                 for name in missing:
                     problems.add(f"no text for '{lang}' (add it, or build with --allow-incomplete)", case.file,
                                  case_line(case, name), name)
                 continue
+            if case.broken:
+                continue
             letter = render_letter(env, project, config, case, lang, problems)
             if letter is not None:
                 kit.letters[case.id, lang] = letter
-    if allow_incomplete:         # as build refuses it, so does validate: it would print nothing
+    if allow_incomplete and report_skipped:    # as build refuses it, so does validate: it would print nothing
         for lang in langs:
             if cases and not kit.cases_for(lang):
                 problems.add("no case is complete in this language; nothing to build (translate at "
@@ -146,6 +165,19 @@ def load_project(project: Project, languages: list[str] | None = None, allow_inc
     problems.raise_if_errors()
     kit.warnings = list(ordered(problems.warnings))
     return kit
+
+
+def _check_pronouns(cases: list[Case], words: dict[str, Words], problems: Problems) -> None:
+    """A pronoun the words and letters do not know would print neutral words ("Their story")
+    for 'shee': name it, as an unknown subject is."""
+    for case in cases:
+        for lang, pronoun in case.pronouns.items():
+            known = tuple(dict.fromkeys((*PRONOUNS.get(lang, ()), *words[lang].pronouns))) if lang in words else ()
+            if known and pronoun not in known and not reported(case, "pronouns", lang):
+                problems.add(f"'{pronoun}' is not one of the pronouns the '{lang}' words and letters agree with "
+                             f"({', '.join(known)}); use one of them, or leave it out for neutral words"
+                             f"{did_you_mean(pronoun, known)}", case.file, case_line(case, "pronouns", lang),
+                             f"pronouns.{lang}")
 
 
 def _fonts(project: Project, config: KitConfig | None, problems: Problems) -> Fonts | None:
@@ -275,7 +307,7 @@ def success_sources(kit: Kit, lang: str) -> list[Source]:
         for key in ("name", "country", "outcome", "quote"):
             text = getattr(s, key).get(lang, "")
             if text:
-                line = s.lines.get(key, s.line)
+                line = s.lines.get(f"{key}.{lang}", s.lines.get(key, s.line))
                 shared = key == "name" and s.shared_name       # one text for all: one message
                 out.append(Source(file, line, key, text, "" if shared else lang))
         if s.photo_credit:
@@ -292,26 +324,36 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
     is reported once. A letter is checked for what its template adds: characters
     that come from a case or kit.toml are reported there.
     """
+    from .successes import successes_file
     found: dict[tuple[Path | str, int, str], dict[str, None]] = {}
 
     def note(file: Path | str, line: int, label: str, chars: list[str]) -> None:
         if chars:
             found.setdefault((file, line, label), {}).update(dict.fromkeys(chars))
 
+    # The line of every key of a file: a text runs from its key's line to the next key's.
+    ends: dict[Path | str, set[int]] = {kit.project.config_file: set(kit.config.lines.values())}
+    for words in kit.words.values():
+        for file, line in words.where.values():
+            ends.setdefault(file, set()).add(line)
+    for success in kit.successes:
+        ends.setdefault(successes_file(kit.project), set()).update({success.line, *success.lines.values()})
+
+    def note_text(source: Source, lines: Iterable[int]) -> None:
+        for ch in kit.fonts.missing(source.text):
+            # A story or a folded label runs over many lines: name the one the character is on.
+            end = next((n for n in sorted(lines) if n > source.line), 0)
+            note(source.file, _line_of(source.file, ch, source.line, end) or source.line, source.label, [ch])
+
     for lang in langs:
         config_texts = config_sources(kit, lang)
-        for source in config_texts:
-            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
-        for source in success_sources(kit, lang):
-            note(source.file, source.line, source.label, kit.fonts.missing(source.text))
-        for case in kit.cases_for(lang):
-            sources = case_sources(case, lang)
-            ends = sorted(set(case.lines.values()))
+        for source in config_texts + success_sources(kit, lang):
+            note_text(source, ends.get(source.file, ()))
+        broken = [c.for_lang(lang) for c in kit.broken]       # their fields without a problem
+        for case in kit.cases_for(lang) + broken:
+            sources = [s for s in case_sources(case, lang) if not reported(case, s.field, lang)]
             for source in sources:
-                for ch in kit.fonts.missing(source.text):
-                    # A story runs over many lines: name the one the character is on.
-                    end = next((n for n in ends if n > source.line), 0)
-                    note(source.file, _line_of(source.file, ch, source.line, end) or source.line, source.label, [ch])
+                note_text(source, case.lines.values())
             letter = kit.letters.get((case.id, lang))
             if letter is None:
                 continue
@@ -346,7 +388,7 @@ def _check_qr(kit: Kit, problems: Problems) -> None:
     """Refuse URLs whose code would have modules too small to scan at the printed size."""
     from . import qr
     from .tracking import tracked_url
-    for case in kit.cases:
+    for case in kit.cases + [c for c in kit.broken if c.petition_url and not reported(c, "petition_url")]:
         # The longest URL a sheet can carry: a long group id and a five-digit sheet number.
         url = tracked_url(kit.config, case.petition_url, case=case.id, lang="xx", group="g" * 24,
                           sheet="99999", sheet_id="x" * 7)

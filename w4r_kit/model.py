@@ -21,6 +21,9 @@ AUDIENCE_COLUMNS = {
 }
 AUDIENCES = tuple(AUDIENCE_COLUMNS)
 SUBJECTS = ("person", "group")
+# The pronouns the package's words and letters agree with, per language; a project's words add
+# those their {pronoun, select, ...} choices name (a language without either is not checked).
+PRONOUNS = {"fr": ("elle", "il", "iel", "elles", "ils", "iels"), "en": ("she", "he", "they"), "lb": ("si", "hien", "hatt")}
 PAPERS = ("A4", "Letter")
 
 
@@ -254,6 +257,9 @@ class Case:
     names_in_text: Text = field(default_factory=dict)
     """The name inside a sentence, where a language wants an article ({fr: "les Défenseur·e·s …",
     en: "the … Land Defenders"}); by default the name itself."""
+    broken: frozenset[str] = field(default_factory=frozenset, compare=False, repr=False)
+    """The fields of a case file with problems ('headline' for a misspelt 'headlin'): such a
+    case is never built, but its other fields are still checked, so one run lists them all."""
 
     def name_in(self, lang: str) -> str:
         """The name printed in `lang`."""

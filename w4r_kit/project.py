@@ -65,26 +65,28 @@ def link_out(root: Path, path: Path) -> str | None:
     return None
 
 
-def inside(root: Path, base: Path, value: str) -> tuple[Path | None, str]:
-    """Resolve `value` relative to `base`; refuse anything that ends up outside `root`.
+def inside(root: Path, base: Path, value: str, base_name: str = "the project") -> tuple[Path | None, str]:
+    """Resolve `value` relative to `base` (called `base_name` in messages); refuse anything
+    that ends up outside `root`.
 
     Returns (path, "") or (None, reason). Symlinks are followed before the check,
-    so a link pointing out of the project is refused too.
+    so a link pointing out of the project is refused too. Paths in the reasons are
+    relative to the project, normalised.
     """
     if not value.strip():
         return None, "is empty"
     raw = Path(value)
     if raw.is_absolute():
-        return None, f"'{value}' is an absolute path; give a path relative to the project"
+        return None, f"'{value}' is an absolute path; give a path relative to {base_name}"
     resolved = (base / raw).resolve()
     try:
-        resolved.relative_to(root.resolve())
+        in_project = resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
         if ".." not in raw.parts:       # then a symbolic link on the way points out
             return None, f"'{value}' " + LINK_OUT.format(target=resolved)
         return None, f"'{value}' leads outside the project directory; copy the file into the project"
     if not resolved.exists():
-        return None, f"'{value}' does not exist (looked for {resolved})"
+        return None, f"'{value}' does not exist" + (f" (looked for {in_project})" if in_project != value else "")
     if not resolved.is_file():
         return None, f"'{value}' is not a file"
     return resolved, ""

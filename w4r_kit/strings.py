@@ -18,10 +18,10 @@ import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from .errors import Problems, did_you_mean
+from .errors import Problems, closest, did_you_mean
 from .project import Project, link_out
 from .typography import Typography
-from .yamlload import load_yaml
+from .yamlload import load_yaml, yaml_kind
 
 DATA = resources.files("w4r_kit") / "data"
 REFERENCE_LANG = "en"          # the complete catalog every language is checked against
@@ -52,6 +52,13 @@ class Words:
         return _plural_rule(self.texts.get("locale", "") or self.lang)(number)
 
     @cached_property
+    def pronouns(self) -> tuple[str, ...]:
+        """The pronouns its {pronoun, select, ...} choices name (besides 'other')."""
+        names = {option for text in self.texts.values() for _, end, name, _, options in _choices(text)
+                 if end is not None and name == "pronoun" for option in options}
+        return tuple(sorted(names - {"other"}))
+
+    @cached_property
     def typography(self) -> Typography:
         return Typography.of(self.texts)
 
@@ -76,7 +83,7 @@ def _read_catalog(file: Path, problems: Problems, where: dict[str, tuple[Path, i
             problems.add(f"label key {key!r} is not a name (YAML reads yes/no/on/off as true/false); "
                          "put the key in quotes", file, data.lines.get(key, 0), str(key))
         elif not isinstance(value, str):
-            problems.add(f"must be a text in quotes (YAML read {value!r})", file,
+            problems.add(f"must be a text, but YAML read {yaml_kind(value)}; put the text in quotes", file,
                          data.lines.get(key, 0), str(key))
         else:
             out[str(key)] = " ".join(value.split()) if "\n" in value else value.strip()
@@ -149,11 +156,20 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
             continue                 # one mistake, one message: the placeholders cannot be read
         allowed = _fields(model, None) | (CASE_PLACEHOLDERS if key in CASE_KEYS else set())
         used = _fields(text, None)
-        if used - allowed:
-            extra = ", ".join(sorted(used - allowed))
-            problems.add(f"unknown placeholder {extra}; this label may use only "
-                         f"{', '.join(sorted(allowed)) or 'none'}", *place, key)
+        unknown = sorted(used - allowed)
+        # {sheetid} for {sheet_id} is one mistake: the unknown placeholder with a did-you-mean,
+        # not also "must keep {sheet_id}".
+        meant = {name: closest(name, sorted(allowed - used)) for name in unknown}
+        if len(unknown) == 1 and meant[unknown[0]]:
+            problems.add(f"unknown placeholder {_shown(unknown[0])}; did you mean {_shown(meant[unknown[0]])}?",
+                         *place, key)
+        elif unknown:
+            extra = ", ".join(_shown(name) + (f" (did you mean {_shown(meant[name])}?)" if meant[name] else "")
+                              for name in unknown)
+            problems.add(f"unknown placeholder{'s' if len(unknown) > 1 else ''} {extra}; this label may use only "
+                         f"{', '.join(_shown(name) for name in sorted(allowed)) or 'none'}", *place, key)
         needed = _fields(model, None) - CASE_PLACEHOLDERS - OPTIONAL_PLACEHOLDERS.get(key, set())
+        needed -= set(meant.values())
         if needed - used:
             lost = ", ".join(f"{{{name}}}" for name in sorted(needed - used))
             problems.add(f"must keep {lost}: the tool fills in what {'it stands' if len(needed - used) == 1 else 'they stand'} "
@@ -169,6 +185,11 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
         except (UnknownLocaleError, ValueError, TypeError) as exc:
             problems.add(f"locale/date_format not usable for dates: {exc}", *where["locale"], "locale")
     return Words(lang, texts, where) if not missing else None
+
+
+def _shown(name: str) -> str:
+    """A placeholder as it is written: {sheet_id} ('{}' and '<unbalanced braces>' as they are)."""
+    return name if name.startswith(("{", "<")) else f"{{{name}}}"
 
 
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")   # CLDR, in CLDR's order

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cases import PHOTO_TYPES, nfc, one_line
+from .cases import PHOTO_TYPES, field_lines, nfc, one_line
 from .errors import Problems, closest, did_you_mean
 from .model import ACTIONS_QUALIFIERS, Success
 from .project import Project, inside
-from .yamlload import LineDict, load_yaml
+from .yamlload import LineDict, load_yaml, yaml_kind
 
 SUCCESS_KEYS = ("year", "name", "country", "outcome", "actions", "actions_qualifier", "quote", "photo",
                 "photo_credit")
@@ -84,7 +84,7 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
     if year is None:
         missing("year", "2023")
     elif isinstance(year, bool) or not isinstance(year, int) or not 1961 <= year <= 2100:
-        error("year", f"must be a year such as 2023, not {year!r}")
+        error("year", f"must be a year such as 2023, not {_read(year)}")
 
     def translations(key: str, required: bool) -> dict[str, str]:
         value = raw.get(key)
@@ -114,7 +114,7 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
 
     actions = raw.get("actions")
     if actions is not None and (isinstance(actions, bool) or not isinstance(actions, int) or actions < 1):
-        error("actions", f"must be a whole number of actions such as 400000 (no spaces or dots), not {actions!r}")
+        error("actions", f"must be a whole number of actions such as 400000 (no spaces or dots), not {_read(actions)}")
         actions = None
     qualifier = raw.get("actions_qualifier", "exact")
     if qualifier not in ACTIONS_QUALIFIERS:
@@ -146,5 +146,9 @@ def _entry(project: Project, file: Path, index: int, raw: object, problems: Prob
         return None
     return Success(year=year, name=name, country=texts["country"], outcome=texts["outcome"], actions=actions,
                    actions_qualifier=qualifier, quote=quote, photo=photo, photo_credit=one_line(credit or ""),
-                   line=raw.line, lines={k: v for k, v in lines.items()},
-                   shared_name=isinstance(raw.get("name"), str))
+                   line=raw.line, lines=field_lines(raw), shared_name=isinstance(raw.get("name"), str))
+
+
+def _read(value: object) -> str:
+    """A value as its writer sees it: 'abc' for a text, 'a date (2023-01-01)' for what YAML took as one."""
+    return f"'{value}'" if isinstance(value, str) else yaml_kind(value)

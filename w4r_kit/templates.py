@@ -25,6 +25,7 @@ from .errors import Problems, closest
 from .model import Case, KitConfig
 from .project import Project, link_out
 from .strings import DATA
+from .yamlload import not_utf8
 
 DEFAULT_PREFIX = "!default"
 CONTEXT_NAMES = ("case", "section", "campaign", "lang")     # the variables of `letter_context`
@@ -133,6 +134,14 @@ def french_de(phrase: str) -> str:
     return "de " + text
 
 
+class NotUtf8(jinja2.TemplateSyntaxError):
+    """A template file that is not UTF-8 text: the same message as any other file gets."""
+
+
+def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
+    return exc.message if isinstance(exc, NotUtf8) else f"template syntax error: {exc.message}"
+
+
 class LinkOut(jinja2.TemplateError):
     """A project template that is a symbolic link pointing out of the project."""
 
@@ -143,7 +152,9 @@ class LinkOut(jinja2.TemplateError):
 
 class ProjectLoader(jinja2.FileSystemLoader):
     """letter_templates/: a template that is a link pointing out of the project is refused before
-    it is read, as photos, logos and fonts are (`ln -s /etc/passwd fr/x.j2` prints nothing)."""
+    it is read, as photos, logos and fonts are (`ln -s /etc/passwd fr/x.j2` prints nothing); one
+    that is not UTF-8 is bad input with its line and byte, not a UnicodeDecodeError from deep
+    inside Jinja (also when reached by include/extends)."""
 
     def __init__(self, project: Project) -> None:
         super().__init__(str(project.templates_dir))
@@ -155,7 +166,11 @@ class ProjectLoader(jinja2.FileSystemLoader):
             reason = link_out(self.root, Path(filename))
             if reason:
                 raise LinkOut(filename, reason)
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            raw = Path(filename).read_bytes()
+            raise NotUtf8(not_utf8(raw, exc)[0], raw[:exc.start].count(b"\n") + 1, template, filename) from None
 
 
 def environment(project: Project) -> SandboxedEnvironment:
@@ -222,6 +237,8 @@ def check_letter_template(env: SandboxedEnvironment, project: Project, lang: str
                      "(copy one from 'w4r-kit init')", project.templates_dir / lang / "letter.j2")
     except LinkOut as exc:
         problems.add(exc.reason, Path(exc.filename))
+    except NotUtf8 as exc:       # no letter is rendered in a language no case is complete in yet
+        problems.add(exc.message, exc.filename, exc.lineno)
     except jinja2.TemplateSyntaxError:
         pass                     # reported with its line when a letter is rendered
 
@@ -244,7 +261,7 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
         problems.add(exc.reason, Path(exc.filename))
         return None
     except jinja2.TemplateSyntaxError as exc:
-        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+        problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
         return None
     file = _template_file(template.filename, template.name, lang_dir)
@@ -253,7 +270,7 @@ def render_letter(env: SandboxedEnvironment, project: Project, config: KitConfig
     try:
         text = template.render(letter_context(config, case, lang))
     except jinja2.TemplateSyntaxError as exc:          # in a template reached by include/extends
-        problems.add(f"template syntax error: {exc.message}", _template_file(exc.filename, exc.name, lang_dir),
+        problems.add(_syntax_message(exc), _template_file(exc.filename, exc.name, lang_dir),
                      exc.lineno, "")
         return None
     except LinkOut as exc:                             # a template it includes or extends

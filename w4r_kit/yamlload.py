@@ -5,6 +5,7 @@ key's `start_mark.line + 1` into the constructed mapping (`LineDict.lines`).
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,25 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def yaml_kind(value: Any) -> str:
+    """What YAML read, in the words of whoever wrote the file: 'a date (2024-01-01)', 'nothing'."""
+    if value is None:
+        return "nothing (an empty value, or ~)"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()}; YAML reads unquoted yes, no, on, off that way)"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, dt.datetime):
+        return f"a date and time ({value.isoformat(sep=' ')})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__ + f" ({value})"
 
 
 def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[str]:
