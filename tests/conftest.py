@@ -2,11 +2,13 @@
 and helpers that read PDFs the way users see them (text, QR codes, outline)."""
 from __future__ import annotations
 
+import hashlib
 import os
 
 os.environ.setdefault("TYPER_USE_RICH", "0")   # plain, unwrapped error messages in CliRunner
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -111,9 +113,13 @@ def every_pdf_passes_independent_checks(tmp_path_factory):
                                   "not installed (.ci/run installs qpdf and poppler-utils)")
         return
     pdfs = sorted(p for p in tmp_path_factory.getbasetemp().rglob("*.pdf") if p.is_file() and is_whole_pdf(p))
-    problems = [problem for path in pdfs for problem in independent_check(path)]
-    _pdf_check_summary.append(f"qpdf --check and pdffonts: {len(pdfs)} PDFs written by the tests checked, "
-                              f"{len(problems)} problems")
+    # Identical files (the same kit built by several tests) are checked once; the tools run
+    # side by side, one per core: they are separate processes.
+    distinct = {hashlib.sha256(p.read_bytes()).digest(): p for p in reversed(pdfs)}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        problems = [problem for found in pool.map(independent_check, sorted(distinct.values())) for problem in found]
+    _pdf_check_summary.append(f"qpdf --check and pdffonts: {len(pdfs)} PDFs written by the tests checked "
+                              f"({len(distinct)} distinct), {len(problems)} problems")
     assert not problems, "\n".join(problems)
 
 

@@ -65,13 +65,9 @@ class Fonts:
         Control characters count as missing even where a font maps them (U+0000 often is):
         they print as nothing.
         """
-        seen: dict[str, None] = {}
-        for ch in text:
-            if ch.isspace() or ch in "\u00ad\u200b":
-                continue
-            if ord(ch) not in self.cmap or unicodedata.category(ch) == "Cc":
-                seen[ch] = None
-        return list(seen)
+        return [ch for ch in dict.fromkeys(text)        # each character once, in order (texts are long)
+                if not (ch.isspace() or ch in "\u00ad\u200b")
+                and (ord(ch) not in self.cmap or unicodedata.category(ch) == "Cc")]
 
 
 _registered: dict[tuple[str, str], Fonts] = {}
