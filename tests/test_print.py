@@ -439,3 +439,16 @@ def test_print_files_pass_qpdf_and_have_every_font_embedded(print_kits, paper):
         pytest.skip(f"{', '.join(missing_tools())} not installed (.ci/run installs qpdf and poppler-utils)")
     for path in print_kits[paper].values():
         assert independent_check(path) == []
+
+
+def test_a_kit_rendered_one_language_per_process_has_the_same_bytes(monkeypatch):
+    """`build` renders each language in a process of its own where there are cores for it:
+    the files are byte for byte those of one process."""
+    from w4r_kit.assemble import Options, kit_pdfs
+    from w4r_kit.load import load_project
+    from w4r_kit.project import Project
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    kit = load_project(Project(ROOT, ROOT / "dist"), ["fr", "lb"])
+    alone = kit_pdfs(kit, ["fr", "lb"], Options(), jobs=1)
+    side_by_side = kit_pdfs(kit, ["fr", "lb"], Options(), jobs=2)
+    assert alone == side_by_side and set(alone) == {"fr", "lb"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from .assemble import Options, case_pdf, kit_pdf, layout_problems, overflow_problem, poster_pdf, rendered
+from .assemble import Options, case_pdf, kit_pdfs, layout_problems, overflow_problem, poster_pdf, rendered
 from .errors import KitError, Problem, describe_characters
 from .load import Kit, load_project
 from .output import Staging, kept_warnings, write_outputs
@@ -42,7 +42,7 @@ def build_kit(project: Project, langs: list[str] | None = None, case_ids: list[s
                          for lang in empty], *kit.warnings)
 
     def render() -> dict[Path, bytes]:
-        return {project.out / f"kit-{lang}.pdf": kit_pdf(kit, lang, kit.cases_for(lang), options) for lang in langs}
+        return {project.out / f"kit-{lang}.pdf": data for lang, data in kit_pdfs(kit, langs, options).items()}
     docs = rendered(kit, render, langs, options)
     # kit-LANG.pdf of a language the campaign no longer has goes, if the tool wrote it.
     languages = set(kit.config.campaign.languages)

@@ -7,6 +7,8 @@ sheet, model letter, letterhead and signature sheets).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,35 @@ def metadata(kit: Kit, ctx: Context, title: str) -> Metadata:
     return Metadata(title=title, author=cfg.section.name, lang=ctx.words.texts["locale"].replace("_", "-"),
                     subject=w.get("doc_subject", title=campaign, year=cfg.campaign.year, section=cfg.section.name),
                     keywords=f"{campaign}, {cfg.campaign.year}, {cfg.section.short}")
+
+
+def kit_pdfs(kit: Kit, langs: list[str], options: Options, jobs: int | None = None) -> dict[str, bytes]:
+    """kit_pdf of every language. The languages are independent, so with several cores each
+    renders in a process of its own (forked: the loaded kit is shared, not loaded again);
+    the bytes are the same either way. Raises Overflow."""
+    jobs = min(len(langs), jobs or usable_cores())
+    if jobs < 2:
+        return {lang: kit_pdf(kit, lang, kit.cases_for(lang), options) for lang in langs}
+    global _WORKER_KIT
+    _WORKER_KIT = kit, options
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return dict(zip(langs, pool.map(_kit_pdf_in_worker, langs, chunksize=1)))
+    finally:
+        _WORKER_KIT = None
+
+
+_WORKER_KIT: tuple[Kit, Options] | None = None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under taskset or a container's limit)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _kit_pdf_in_worker(lang: str) -> bytes:
+    kit, options = _WORKER_KIT
+    return kit_pdf(kit, lang, kit.cases_for(lang), options)
 
 
 def kit_pdf(kit: Kit, lang: str, cases: list[Case], options: Options) -> bytes:

@@ -349,6 +349,7 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
         config_texts = config_sources(kit, lang)
         for source in config_texts + success_sources(kit, lang):
             note_text(source, ends.get(source.file, ()))
+        from_config = {ch for s in config_texts for ch in kit.fonts.missing(s.text)}
         broken = [c.for_lang(lang) for c in kit.broken]       # their fields without a problem
         for case in kit.cases_for(lang) + broken:
             sources = [s for s in case_sources(case, lang) if not reported(case, s.field, lang)]
@@ -357,7 +358,7 @@ def _check_glyphs(kit: Kit, langs: list[str], problems: Problems) -> None:
             letter = kit.letters.get((case.id, lang))
             if letter is None:
                 continue
-            from_data = {ch for s in sources + config_texts for ch in kit.fonts.missing(s.text)}
+            from_data = from_config | {ch for s in sources for ch in kit.fonts.missing(s.text)}
             for paragraph in letter.paragraphs:
                 chars = [ch for ch in kit.fonts.missing(paragraph) if ch not in from_data]
                 for ch in chars:

@@ -14,3 +14,7 @@ class Overflow(Exception):
         self.field = field
         self.message = message
         self.text = text
+
+    def __reduce__(self):
+        # Raised in a worker process (a kit rendered per language) and re-raised here whole.
+        return (Overflow, (self.field, self.message, self.text))
