@@ -274,6 +274,7 @@ def test_the_staff_page_shows_the_newest_packs_and_exports_all(client, monkeypat
     page = client.get("/staff?ui=en").text
     assert "the newest 2 packs" in page and page.count('<tr><td class="nowrap">') == 2
     assert "Groupe 9" in page and "Groupe 8" in page
+    assert "<td>public page</td></tr>" in page           # "By": a visitor of the public page, not a blank
     exported = client.get("/staff/export.csv").content.decode("utf-8-sig").splitlines()
     assert len(exported) > 3
     assert client.get("/staff/export.csv").headers["cache-control"] == "no-store"
