@@ -101,9 +101,25 @@ CASE_PLACEHOLDERS = {"pronoun", "subject"}
 CASE_KEYS = ("story_title", "continued", "ask_title", "solidarity_title", "card_line")
 
 
+_package_catalogs: dict[tuple[Path, int], dict[str, str]] = {}
+
+
+def _read_package_catalog(file: Path, problems: Problems) -> dict[str, str]:
+    """A catalog shipped with the package: read once per process (a server, a test run and
+    every load of a project read the same files), a copy handed out each time."""
+    key = (file, file.stat().st_mtime_ns)
+    if key not in _package_catalogs:
+        before = len(problems.items)
+        texts = _read_catalog(file, problems)
+        if len(problems.items) > before:       # a damaged installation: say so every time
+            return texts
+        _package_catalogs[key] = texts
+    return dict(_package_catalogs[key])
+
+
 def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
     """Merge the package catalog of `lang` with the project's; check keys and placeholders."""
-    reference = _read_catalog(default_catalog_file(REFERENCE_LANG), problems)
+    reference = _read_package_catalog(default_catalog_file(REFERENCE_LANG), problems)
     texts: dict[str, str] = {}
     where: dict[str, tuple[Path, int]] = {}
     default = default_catalog_file(lang)
@@ -113,7 +129,7 @@ def load_words(project: Project, lang: str, problems: Problems) -> Words | None:
         return None
     present: set[str] = set()          # keys written in a file, valid or not
     if default:
-        texts.update(_read_catalog(default, problems))
+        texts.update(_read_package_catalog(default, problems))
         # A package label is fixed in the project's file, so messages point there.
         where.update({key: (override, 0) for key in texts})
     if override.is_file():

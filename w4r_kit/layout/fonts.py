@@ -65,9 +65,18 @@ class Fonts:
         Control characters count as missing even where a font maps them (U+0000 often is):
         they print as nothing.
         """
-        return [ch for ch in dict.fromkeys(text)        # each character once, in order (texts are long)
-                if not (ch.isspace() or ch in "\u00ad\u200b")
-                and (ord(ch) not in self.cmap or unicodedata.category(ch) == "Cc")]
+        found = _missing_seen.get((self.cmap, text))   # the same texts are checked at every load
+        if found is None:
+            found = [ch for ch in dict.fromkeys(text)        # each character once, in order
+                     if not (ch.isspace() or ch in "\u00ad\u200b")
+                     and (ord(ch) not in self.cmap or unicodedata.category(ch) == "Cc")]
+            if len(_missing_seen) > 50_000:                 # bounded: a long-running server
+                _missing_seen.clear()
+            _missing_seen[self.cmap, text] = found
+        return list(found)
+
+
+_missing_seen: dict[tuple[frozenset[int], str], list[str]] = {}
 
 
 _registered: dict[tuple[str, str], Fonts] = {}
