@@ -130,3 +130,12 @@ def test_group_name_too_long_for_its_line(cli, kit):
     assert fails(cli, kit, "id,name,lang,sheets\na," + "Lycée technique " * 30 + ",fr,2\n") == [
         "groups.csv:2: name: is 479 characters long; a group name has at most 40 (it is printed before the "
         "sheet number and id in the footer of every sheet); shorten it"]
+
+
+def test_a_binary_file_given_as_csv_is_one_message(cli, kit):
+    """NUL bytes are valid UTF-8 but no text file has them: one message, not a header of
+    2,000 escaped NULs and four missing columns."""
+    assert fails(cli, kit, b"id,name,lang,sheets\n" + b"\x00" * 2000) == [
+        "groups.csv:2: is not a text file (it holds NUL bytes, from line 2); in the spreadsheet, save it as "
+        "'CSV UTF-8 (Comma delimited)' (Excel) or as 'Text CSV' with the character set 'Unicode (UTF-8)' "
+        "(LibreOffice), or as an .xlsx workbook"]

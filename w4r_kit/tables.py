@@ -81,6 +81,10 @@ def _decode(file: Path, data: bytes, problems: Problems) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.add(f"is UTF-16 text ('Unicode Text'); {UTF8_EXPORT}", file)
         return None
+    if b"\x00" in data:                  # no text file holds NUL: an image, a program, a damaged file
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        problems.add(f"is not a text file (it holds NUL bytes, from line {line}); {UTF8_EXPORT}", file, line)
+        return None
     try:
         return data.decode("utf-8-sig")               # Excel's 'CSV UTF-8' starts with a BOM
     except UnicodeDecodeError as exc:
