@@ -374,6 +374,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--render-processes", min=0, max=32, metavar="N", help="Processes that render "
                                          "PDFs (0: the number of cores, at most 4).")] = 0,
+    https: Annotated[bool, typer.Option("--https", help="The page is reached over HTTPS (through the section's "
+                                        "web server): session cookies are sent over HTTPS only.")] = False,
 ) -> None:
     """Serve the self-service page: packs for groups, case pages, staff pages (/staff).
 
@@ -383,7 +385,7 @@ def serve(
     from .web.app import create_app
     p = _project(project, None)
     processes = workers or min(os.cpu_count() or 1, 4)
-    application = create_app(p, processes=processes)
+    application = create_app(p, processes=processes, https_only=https)
     typer.echo(f"serving {p.root} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False,
                 timeout_graceful_shutdown=5)

@@ -290,3 +290,13 @@ def test_page_counts_agree_with_their_number_in_every_language():
     assert PageWords("en")("results_groups", participants=1, groups=1) == (
         "1 of 1 group returned sheets, letters or online signatures")
     assert PageWords("lb")("results_groups", participants=1, groups=4).startswith("1 vun 4 Gruppen huet ")
+
+
+def test_behind_https_the_session_cookie_is_secure(project):
+    from w4r_kit.web.app import create_app
+    for https, secure in ((False, False), (True, True)):
+        app = create_app(Project.at(project), processes=0, registry_url=f"sqlite:///{project / 'registry.sqlite'}",
+                         https_only=https)
+        with TestClient(app, base_url="https://testserver") as c:
+            cookie = c.get("/?ui=en").headers["set-cookie"]
+        assert ("secure" in cookie.lower()) is secure and "httponly" in cookie.lower()

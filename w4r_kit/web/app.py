@@ -400,7 +400,7 @@ def secret_key(project: Project) -> str:
 
 
 def create_app(project: Project, processes: int = 2, staff_seconds: int = 30 * 60,
-               registry_url: str | None = None) -> Starlette:
+               registry_url: str | None = None, https_only: bool = False) -> Starlette:
     """The self-service app for one kit project; raises KitError if the project does not load."""
     kit = load_project(project, allow_incomplete=True)
     env = Environment(loader=PackageLoader("w4r_kit.web", "templates"), autoescape=select_autoescape(["html"]),
@@ -429,7 +429,7 @@ def create_app(project: Project, processes: int = 2, staff_seconds: int = 30 * 6
     ]
     middleware = [Middleware(SecurityHeaders),
                   Middleware(SessionMiddleware, secret_key=secret_key(project), session_cookie="w4r_session",
-                             max_age=SESSION_SECONDS, same_site="lax"),
+                             max_age=SESSION_SECONDS, same_site="lax", https_only=https_only),
                   Middleware(staff.StaffSessions)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: not_found, 500: server_error})
