@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from w4r_kit.cli import app
@@ -29,6 +30,22 @@ def copy_example(target: Path, successes: bool = False) -> Path:
     if successes:
         shutil.copy(ROOT / "successes.yaml", target)
     return target
+
+
+# Typer's test runner makes the command line from the annotated functions again on every
+# invocation (evaluating every annotation): made once per app here, as a user's process does.
+# The suite invokes the CLI about a thousand times; this saves ~15 s of its run.
+_commands: dict[int, object] = {}
+_make_command = typer.testing._get_command
+
+
+def _command_made_once(typer_app):
+    if id(typer_app) not in _commands:
+        _commands[id(typer_app)] = _make_command(typer_app)
+    return _commands[id(typer_app)]
+
+
+typer.testing._get_command = _command_made_once
 
 
 class Cli:

@@ -10,7 +10,7 @@ import datetime as dt
 import string
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -355,6 +355,11 @@ def _plural_rule(locale: str):
 
 def _fields(text: str, _: object = None) -> set[str]:
     """The placeholder names of a text, those inside and of plural/select choices included."""
+    return set(_fields_of(text))
+
+
+@lru_cache(maxsize=8192)            # every load checks the same package texts again
+def _fields_of(text: str) -> frozenset[str]:
     names: set[str] = set()
     rest, last = [], 0
     for start, end, name, _kind, options in list(_choices(text)):
@@ -371,4 +376,4 @@ def _fields(text: str, _: object = None) -> set[str]:
         names |= {n or "{}" for _, n, _, _ in string.Formatter().parse("".join(rest)) if n is not None}
     except ValueError:
         names.add("<unbalanced braces>")
-    return names
+    return frozenset(names)

@@ -8,6 +8,7 @@ text is checked against the fonts' character maps before it is drawn.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -25,12 +26,19 @@ def cache_dir() -> Path:
     return Path(root) / "w4r-kit" if not os.environ.get("W4R_KIT_CACHE") else Path(root)
 
 
-def _static_instance(style: str) -> Path:
-    """A static TrueType instance of the packaged Noto Sans variable font, cached."""
+@functools.cache
+def _variable_font() -> tuple[Path, str]:
+    """The packaged variable font and the tag of its cached instances (package metadata is
+    slow to look up, and every load of a project asks)."""
     import fontpkg
     source = Path(fontpkg.path("noto-sans"))
     versions = "-".join(importlib.metadata.version(p) for p in ("fontpkg-noto-sans", "fonttools"))
-    tag = hashlib.sha1(f"{source.name}-{versions}".encode()).hexdigest()[:10]
+    return source, hashlib.sha1(f"{source.name}-{versions}".encode()).hexdigest()[:10]
+
+
+def _static_instance(style: str) -> Path:
+    """A static TrueType instance of the packaged Noto Sans variable font, cached."""
+    source, tag = _variable_font()
     target = cache_dir() / f"NotoSans-{style}-{tag}.ttf"
     if target.is_file():
         return target
