@@ -49,7 +49,7 @@ class Words:
 
     def plural(self, number: object) -> str:
         """The CLDR plural category ('one', 'few', 'other') of `number` in this language."""
-        return _plural_rule(self.texts.get("locale", "") or self.lang)(number)
+        return plural_rule(self.texts.get("locale", "") or self.lang)(number)
 
     @cached_property
     def pronouns(self) -> tuple[str, ...]:
@@ -346,7 +346,8 @@ def _plural_tags(locale: str) -> frozenset[str] | None:
 
 
 @cache
-def _plural_rule(locale: str):
+def plural_rule(locale: str):
+    """CLDR's plural rule of `locale` (a function: number -> 'one', 'few', 'other' …)."""
     try:
         return Locale.parse(locale).plural_form
     except (UnknownLocaleError, ValueError, TypeError):

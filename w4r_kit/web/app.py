@@ -109,7 +109,7 @@ def page(request: Request, template: str, status: int = 200, headers: dict | Non
                                                        for code in order],
         csrf=csrf_token(request.session), csrf_field=CSRF_FIELD, section=cfg.section,
         campaign_title=cfg.campaign.title.get(lang) or next(iter(cfg.campaign.title.values()), ""),
-        year=cfg.campaign.year, staff_name=staff.signed_in(request, s.staff_seconds),
+        year=cfg.campaign.year, staff_name=staff.signed_in(request),
         public_ranking=cfg.results.public_ranking, **context)
     return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -224,7 +224,7 @@ async def make_pack(request: Request) -> Response:
     group, problems = packs.check_order(s.kit, order)
     if group is None:
         return _form_page(request, ui, values, field_errors(problems), 422)
-    issued_by = staff.signed_in(request, s.staff_seconds)
+    issued_by = staff.signed_in(request)
     try:
         data = await run_in_threadpool(issue_packs, s, [group], order.case_material, issued_by)
     except KitError as exc:
@@ -293,7 +293,7 @@ async def make_groups(request: Request) -> Response:
             lines = lines[:MAX_LISTED_PROBLEMS] + [f"… and {len(lines) - MAX_LISTED_PROBLEMS} more problems"]
         return refused(lines, 422)
     try:
-        data = await run_in_threadpool(issue_packs, s, groups, None, staff.signed_in(request, s.staff_seconds))
+        data = await run_in_threadpool(issue_packs, s, groups, None, staff.signed_in(request))
     except KitError as exc:
         return refused([str(dataclasses.replace(p, file=display)) for p in exc.problems if not p.warning], 422)
     except (RendererGone, SQLAlchemyError):

@@ -10,9 +10,8 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from babel import Locale
 
-from ..strings import expand_choices
+from ..strings import expand_choices, plural_rule
 
 FALLBACK = "en"
 
@@ -29,11 +28,9 @@ def words(lang: str) -> dict[str, str]:
     return {k: str(v).strip() for k, v in yaml.safe_load(text).items()}
 
 
-@lru_cache(maxsize=None)
-def _plural_rule(lang: str):
-    rule = Locale.parse(lang).plural_form
-    # Pages often pass a count already written for reading ('1 234'): its digits decide.
-    return lambda value: rule(value if isinstance(value, (int, float)) else int("".join(filter(str.isdigit, str(value))) or 0))
+def _count(value: object) -> float:
+    """Pages often pass a count already written for reading ('1 234'): its digits decide."""
+    return value if isinstance(value, (int, float)) else int("".join(filter(str.isdigit, str(value))) or 0)
 
 
 class PageWords:
@@ -49,7 +46,8 @@ class PageWords:
         if not values:
             return text
         if "," in text:
-            text = expand_choices(text, values, _plural_rule(self.lang))
+            rule = plural_rule(self.lang)
+            text = expand_choices(text, values, lambda value: rule(_count(value)))
         return text.format(**values)
 
     def __getattr__(self, key: str) -> str:

@@ -129,7 +129,7 @@ async def _compute(site) -> season.Results:
 async def results_page(request: Request) -> Response:
     from .app import page, site, ui_lang
     s = site(request)
-    if not staff.signed_in(request, s.staff_seconds):
+    if not staff.signed_in(request):
         return RedirectResponse("/staff/login", status_code=303)
     ui = ui_lang(request)
     try:
@@ -142,7 +142,7 @@ async def results_page(request: Request) -> Response:
 async def results_download(request: Request) -> Response:
     from .app import download, site
     s = site(request)
-    if not staff.signed_in(request, s.staff_seconds):
+    if not staff.signed_in(request):
         return RedirectResponse("/staff/login", status_code=303)
     kind = request.path_params["kind"]
     if kind not in ("csv", "xlsx"):

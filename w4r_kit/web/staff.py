@@ -55,7 +55,7 @@ def check_password(stored: str | None, password: str) -> bool:
 SESSION_TOKEN = "staff_token"
 
 
-def signed_in(request: Request, seconds: int | None = None) -> str | None:
+def signed_in(request: Request) -> str | None:
     """The staff name of this request's session, as StaffSessions found it in the registry."""
     return getattr(request.state, "staff_name", None)
 
@@ -193,7 +193,7 @@ def _filters(request: Request) -> dict[str, str | None]:
 async def packs_page(request: Request) -> Response:
     from .app import page
     site = _site(request)
-    if not signed_in(request, site.staff_seconds):
+    if not signed_in(request):
         return RedirectResponse("/staff/login", status_code=303)
     filters = _filters(request)
     found, returned = await run_in_threadpool(_packs_and_returns, site.registry, filters, PAGE_PACKS + 1)
@@ -255,7 +255,7 @@ def _row(pack, returned: Returned | None = None) -> dict:
 async def export(request: Request) -> Response:
     from .app import download
     site = _site(request)
-    if not signed_in(request, site.staff_seconds):
+    if not signed_in(request):
         return RedirectResponse("/staff/login", status_code=303)
     kind = request.path_params["kind"]
     if kind not in ("csv", "xlsx"):
